@@ -1,0 +1,65 @@
+"""Sentences of retrieved passages with their exact source spans, and the facts they state."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.types import Passage
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "leden": 1, "ledna": 1, "lednu": 1, "únor": 2, "února": 2, "únoru": 2, "březen": 3, "března": 3, "březnu": 3,
+    "duben": 4, "dubna": 4, "dubnu": 4, "květen": 5, "května": 5, "květnu": 5, "červen": 6, "června": 6,
+    "červnu": 6, "červenec": 7, "července": 7, "červenci": 7, "srpen": 8, "srpna": 8, "srpnu": 8,
+    "září": 9, "říjen": 10, "října": 10, "říjnu": 10, "listopad": 11, "listopadu": 11, "prosinec": 12,
+    "prosince": 12, "prosinci": 12,
+}
+_NUMBER = re.compile(r"(?<![\w/])\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?(?!\d)|(?<![\w/])\d+(?:[.,]\d+)?(?!\d)")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence of a passage: cleaned text for reading, source span for citing."""
+
+    text: str
+    quote: str  # equals the source text between start and end
+    start: int
+    end: int
+    passage: Passage
+    position: int  # index of the sentence in its passage
+
+
+def sentences(passage: Passage) -> list[Evidence]:
+    out = []
+    for i, (cs, ce, ss, se) in enumerate(passage.meta.get("sentences", [])):
+        quote = passage.raw[ss - passage.start : se - passage.start]
+        out.append(Evidence(passage.text[cs:ce], quote, ss, se, passage, i))
+    return out
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers normalised: '600 000' → '600000', '2,3' → '2.3'."""
+    out = set()
+    for m in _NUMBER.finditer(text):
+        value = re.sub(r"[ \u00a0]", "", m.group()).replace(",", ".")
+        out.add(value.rstrip("0").rstrip(".") if "." in value else value.lstrip("0") or "0")
+    return out
+
+
+def years(text: str) -> set[str]:
+    return set(re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text))
+
+
+def months(text: str) -> set[int]:
+    return {MONTHS[w] for w in _WORD.findall(text.lower()) if w in MONTHS}
+
+
+def entities(text: str) -> set[str]:
+    """Acronyms and capitalised names not at a sentence start (a cheap offline NER)."""
+    found = set(re.findall(r"\b[A-Z][A-Z0-9]{1,}(?:[- ][A-Z]{2,})*\b", text))
+    for m in re.finditer(r"(?<=[\w,;:] )([A-ZÁ-Ž][a-zá-ž]+(?: [A-ZÁ-Ž][a-zá-ž]+)*)", text):
+        found.add(m.group(1))
+    return found

@@ -1,0 +1,145 @@
+"""Retrieve: dense legs (one per embedder) and BM25 fused by reciprocal rank, as LlamaIndex retrievers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.vector_stores.types import (
+    FilterCondition,
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+
+from assistant.types import Passage
+from index.embed import Embedder
+from index.keyword import KeywordIndex, analyze
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some documents, languages or publishers (empty = no restriction)."""
+
+    doc_ids: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    publishers: tuple[str, ...] = ()
+
+    def metadata_filters(self) -> MetadataFilters | None:
+        parts = [MetadataFilter(key=key, value=list(values), operator=FilterOperator.IN)
+                 for key, values in (("doc_id", self.doc_ids), ("language", self.languages),
+                                     ("publisher", self.publishers)) if values]
+        return MetadataFilters(filters=parts, condition=FilterCondition.AND) if parts else None  # type: ignore[arg-type]
+
+    def allows(self, meta: dict[str, Any]) -> bool:
+        return ((not self.doc_ids or meta.get("doc_id") in self.doc_ids)
+                and (not self.languages or meta.get("language") in self.languages)
+                and (not self.publishers or meta.get("publisher") in self.publishers))
+
+
+class DenseRetriever(BaseRetriever):
+    """Nearest chunks in one Chroma collection by one embedding model."""
+
+    def __init__(self, store: Any, embedder: Embedder, k: int, filters: Filters | None = None) -> None:
+        super().__init__()
+        self.store, self.embedder, self.k, self.filters = store, embedder, k, filters
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        vector = self.embedder.query(query_bundle.query_str).tolist()
+        query = VectorStoreQuery(query_embedding=vector, similarity_top_k=self.k,
+                                 filters=self.filters.metadata_filters() if self.filters else None)
+        result = self.store.query(query)
+        # ChromaVectorStore reports exp(-distance); the collection uses cosine distance.
+        import math
+
+        return [NodeWithScore(node=n, score=1.0 + math.log(max(s, 1e-9)))
+                for n, s in zip(result.nodes or [], result.similarities or [])]
+
+
+class KeywordRetriever(BaseRetriever):
+    """BM25 over the language-aware analyzer of index/keyword.py."""
+
+    def __init__(self, index: KeywordIndex, fetch: Any, k: int, lang: str = "en",
+                 filters: Filters | None = None, expand: Any = None) -> None:
+        super().__init__()
+        self.index, self.fetch, self.k, self.lang, self.filters, self.expand = index, fetch, k, lang, filters, expand
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        terms = analyze(query_bundle.query_str, self.lang)
+        if self.expand:
+            terms += self.expand(terms, self.lang)
+        hits = self.index.search(terms, self.k * (3 if self.filters else 1))
+        nodes = self.fetch([h[0] for h in hits])
+        out = [NodeWithScore(node=nodes[cid], score=score) for cid, score in hits if cid in nodes]
+        if self.filters:
+            out = [n for n in out if self.filters.allows(n.node.metadata)]
+        return out[: self.k]
+
+
+class HybridRetriever(BaseRetriever):
+    """Reciprocal-rank fusion of several retrievers, then near-duplicate removal and per-document diversity."""
+
+    def __init__(self, legs: dict[str, BaseRetriever], k: int, rrf_k: int = 60,
+                 weights: dict[str, float] | None = None) -> None:
+        super().__init__()
+        self.legs, self.k, self.rrf_k, self.weights = legs, k, rrf_k, weights or {}
+        self.last_leg_scores: dict[str, dict[str, float]] = {}
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        fused: dict[str, float] = {}
+        nodes: dict[str, TextNode] = {}
+        leg_scores: dict[str, dict[str, float]] = {}
+        for name, leg in self.legs.items():
+            weight = self.weights.get(name, 1.0)
+            for rank, hit in enumerate(leg.retrieve(query_bundle)):
+                cid = hit.node.node_id
+                nodes.setdefault(cid, hit.node)  # type: ignore[arg-type]
+                fused[cid] = fused.get(cid, 0.0) + weight / (self.rrf_k + rank + 1)
+                leg_scores.setdefault(cid, {})[name] = float(hit.score or 0.0)
+        self.last_leg_scores = leg_scores
+        ranked = sorted(fused, key=lambda c: -fused[c])
+        return [NodeWithScore(node=nodes[c], score=fused[c]) for c in _diverse(ranked, nodes, self.k)]
+
+
+def _diverse(ranked: list[str], nodes: dict[str, TextNode], k: int) -> list[str]:
+    """Drop near-duplicates (shared-term overlap ≥ 0.8) and cap chunks per document."""
+    chosen: list[str] = []
+    term_sets: list[set[str]] = []
+    per_doc: dict[str, int] = {}
+    cap = max(2, (k + 1) // 2)
+    for cid in ranked:
+        node = nodes[cid]
+        terms = set(analyze(node.get_content(), str(node.metadata.get("language") or "en")))
+        if any(len(terms & t) / max(1, min(len(terms), len(t))) >= 0.8 for t in term_sets):
+            continue
+        doc = str(node.metadata.get("doc_id"))
+        if per_doc.get(doc, 0) >= cap:
+            continue
+        chosen.append(cid)
+        term_sets.append(terms)
+        per_doc[doc] = per_doc.get(doc, 0) + 1
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def to_passage(hit: NodeWithScore, leg_scores: dict[str, float] | None = None) -> Passage:
+    """A retrieved node as a Passage with its exact source span and sentence spans."""
+    meta = dict(hit.node.metadata)
+    meta["sentences"] = json.loads(meta.get("sentences") or "[]")
+    meta["leg_scores"] = leg_scores or {}
+    raw = str(meta.pop("raw", ""))
+    return Passage(
+        chunk_id=hit.node.node_id,
+        doc_id=str(meta.get("doc_id")),
+        text=hit.node.get_content(),
+        raw=raw,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        score=float(hit.score or 0.0),
+        meta=meta,
+    )

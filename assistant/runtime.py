@@ -1,0 +1,110 @@
+"""The one place that builds the heavy objects (Chroma client, embedders, BM25, answerer) from Settings."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from llama_index.core.schema import QueryBundle, TextNode
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from assistant.errors import AssistantError
+from assistant.retrieve import DenseRetriever, Filters, HybridRetriever, KeywordRetriever, to_passage
+from assistant.settings import Settings
+from assistant.types import Passage
+from index.embed import EMBEDDER_INFO, Embedder, make_embedder
+from index.keyword import KeywordIndex
+from index.store import Manifest, collection_name, get_collection, open_client
+
+
+class Runtime:
+    """Models, stores and indexes, built once per process and shared by every question."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        manifest = Manifest.load(settings.store_dir)
+        if manifest is None or not manifest.documents:
+            raise AssistantError(f"No index at {settings.store_dir}: run 'python -m assistant ingest' first")
+        for name in settings.embedders:
+            have = manifest.embedders.get(name)
+            want = EMBEDDER_INFO.get(name)
+            if have is None or want is None or have["model"] != want["model"]:
+                raise AssistantError(
+                    f"The store at {settings.store_dir} has no '{name}' vectors from {want and want['model']}: "
+                    f"run 'python -m assistant ingest' with the same embedders (PP_EMBEDDERS)"
+                )
+        self.manifest = manifest
+        self.client = open_client(settings)
+        self.embedders: dict[str, Embedder] = {n: make_embedder(n, settings) for n in settings.embedders}
+        self.stores = {n: ChromaVectorStore(chroma_collection=get_collection(self.client, collection_name(settings, n)))
+                       for n in settings.embedders}
+        self.primary = get_collection(self.client, collection_name(settings, settings.embedders[0]))
+        self.keyword = KeywordIndex.load(settings.store_dir / "bm25")
+        self._manifest_mtime = self._mtime()
+
+    def _mtime(self) -> float:
+        path = self.settings.store_dir / "manifest.json"
+        return path.stat().st_mtime if path.exists() else 0.0
+
+    def refresh(self) -> bool:
+        """Pick up a finished ingest (new manifest and BM25 index); True when something changed."""
+        mtime = self._mtime()
+        if mtime == self._manifest_mtime:
+            return False
+        manifest = Manifest.load(self.settings.store_dir)
+        if manifest is not None:
+            self.manifest = manifest
+            self.keyword = KeywordIndex.load(self.settings.store_dir / "bm25")
+        self._manifest_mtime = mtime
+        return True
+
+    def fetch(self, ids: list[str]) -> dict[str, TextNode]:
+        """Chunks by id from the primary collection."""
+        if not ids:
+            return {}
+        data = self.primary.get(ids=ids, include=["documents", "metadatas"])
+        out: dict[str, TextNode] = {}
+        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
+            node = metadata_dict_to_node(meta, text=text)
+            out[cid] = node  # type: ignore[assignment]
+        return out
+
+    def retriever(self, lang: str, filters: Filters | None = None, k: int | None = None,
+                  expand: Any = None) -> HybridRetriever:
+        s = self.settings
+        legs: dict[str, Any] = {n: DenseRetriever(self.stores[n], self.embedders[n], s.candidates, filters)
+                                for n in s.embedders}
+        legs["bm25"] = KeywordRetriever(self.keyword, self.fetch, s.candidates, lang, filters, expand)
+        weights = {"minilm": 1.0 if lang == "en" else 0.3, "e5": 1.0, "bm25": 1.0}
+        return HybridRetriever(legs, k or s.top_k, s.rrf_k, weights)
+
+    def search(self, query: str, lang: str, k: int | None = None, filters: Filters | None = None,
+               expand: Any = None) -> list[Passage]:
+        retriever = self.retriever(lang, filters, k, expand)
+        hits = retriever.retrieve(QueryBundle(query_str=query))
+        return [to_passage(h, retriever.last_leg_scores.get(h.node.node_id)) for h in hits]
+
+    def document_text(self, doc_id: str) -> str:
+        """The full source text of an indexed document (what citation offsets refer to)."""
+        from index.load import read_text
+
+        info = self.manifest.documents.get(doc_id)
+        if not info:
+            raise AssistantError(f"Unknown document {doc_id!r}")
+        return read_text(Path(self.settings.corpus_dir) / info["path"])
+
+
+_CACHE: dict[Settings, tuple[float, Runtime]] = {}
+
+
+def get_runtime(settings: Settings) -> Runtime:
+    """A Runtime per Settings, built on first use (loading the models takes seconds)."""
+    cached = _CACHE.get(settings)
+    if cached is None:
+        cached = (time.time(), Runtime(settings))
+        _CACHE[settings] = cached
+    else:
+        cached[1].refresh()
+    return cached[1]

@@ -1,0 +1,122 @@
+"""One frozen Settings object, filled from the environment in one place."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of the assistant, with a default that works offline."""
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"  # documents to ingest
+    store_dir: Path = PROJECT_ROOT / "var" / "store"  # Chroma files, BM25 index, manifest
+    chroma_host: str = ""  # a Chroma server ("chroma run"); empty = embedded store in store_dir
+    chroma_port: int = 8000
+    collection_prefix: str = "pp"  # one collection per embedder: "<prefix>_<embedder>"
+    embedders: tuple[str, ...] = ("minilm", "e5")  # dense legs; see index/embed.py
+    embed_batch: int = 32
+    chunk_tokens: int = 160  # cl100k_base tokens per chunk (see docs/architecture.md)
+    chunk_overlap: int = 1  # sentences repeated at the start of the next chunk
+    max_file_mb: float = 20.0  # larger files are skipped with a warning
+    top_k: int = 6  # passages handed to the answerer
+    candidates: int = 30  # hits taken from each retriever before fusion
+    rrf_k: int = 60  # reciprocal-rank-fusion constant
+    abstain_threshold: float = 0.35  # evidence score below which the answer abstains
+    max_sentences: int = 4  # sentences in an extractive answer
+    max_question_chars: int = 2000  # longer questions are truncated with a notice
+    answerer: str = "auto"  # auto | extractive | openai | openai-compatible | llamacpp
+    llm_model: str = "gpt-4o-mini"
+    llm_base_url: str = ""  # OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1
+    llm_api_key: str = field(default="", repr=False)  # never printed or stored
+    llm_timeout_s: float = 60.0
+    llm_retries: int = 2
+    llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
+    feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """A copy with the given non-None fields changed."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def resolved_answerer(self) -> str:
+        """The answerer 'auto' stands for: an LLM when one is configured, else extractive."""
+        if self.answerer != "auto":
+            return self.answerer
+        if self.llm_base_url:
+            return "openai-compatible"
+        if self.llm_api_key:
+            return "openai"
+        if self.llamacpp_model_path:
+            return "llamacpp"
+        return "extractive"
+
+
+_ENV = {  # environment variable -> Settings field
+    "PP_CORPUS_DIR": "corpus_dir",
+    "PP_STORE_DIR": "store_dir",
+    "PP_CHROMA_HOST": "chroma_host",
+    "PP_CHROMA_PORT": "chroma_port",
+    "PP_EMBEDDERS": "embedders",
+    "PP_CHUNK_TOKENS": "chunk_tokens",
+    "PP_TOP_K": "top_k",
+    "PP_ABSTAIN_THRESHOLD": "abstain_threshold",
+    "PP_ANSWERER": "answerer",
+    "PP_LLM_MODEL": "llm_model",
+    "OPENAI_MODEL": "llm_model",
+    "OPENAI_BASE_URL": "llm_base_url",
+    "OPENAI_API_KEY": "llm_api_key",
+    "PP_LLM_TIMEOUT_S": "llm_timeout_s",
+    "PP_LLAMACPP_MODEL": "llamacpp_model_path",
+    "PP_FEEDBACK_PATH": "feedback_path",
+}
+
+
+def _convert(name: str, raw: str) -> Any:
+    kind = {f.name: f.type for f in fields(Settings)}[name]
+    try:
+        if kind == "Path":
+            return Path(raw).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+        if kind.startswith("tuple"):
+            return tuple(p.strip() for p in raw.split(",") if p.strip())
+    except ValueError:
+        raise AssistantError(f"Setting {name}={raw!r} is not a valid {kind}: fix the environment variable") from None
+    return raw
+
+
+def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from environment variables (the only place that reads them), then overrides."""
+    env = dict(os.environ) if env is None else env
+    values: dict[str, Any] = {}
+    for var, name in _ENV.items():
+        if env.get(var):
+            values[name] = _convert(name, env[var])
+    return Settings(**values).with_overrides(**overrides)
+
+
+def configure_offline_runtime() -> None:
+    """Point libraries that would reach the network at their bundled data (call before imports)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:
+        import importlib.util
+
+        spec = importlib.util.find_spec("llama_index.core")
+        if spec and spec.origin:
+            cache = Path(spec.origin).parent / "_static" / "tiktoken_cache"
+            os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)

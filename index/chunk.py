@@ -1,0 +1,154 @@
+"""Chunk: sentence-aware, token-sized chunks that carry their heading and exact source offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from index.clean import CleanText
+
+# A full stop after these (case-insensitive) does not end a sentence.
+_ABBREVIATIONS = {
+    "no", "nos", "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "art", "para",
+    "např", "tzv", "č", "čl", "odst", "resp", "apod", "atd", "mj", "tj", "příp", "sb", "ing", "mgr",
+}
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"”’)\]]*(?=\s+[\"“„‘(\[]?[A-ZÀ-ŽА-Я0-9])"
+    r"|(?<=[a-zà-ž]{3})\.(?=[A-ZÀ-Ž][a-zà-ž])"  # a missing space: "partnerství.Česká"
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence as a span of the cleaned text (end exclusive)."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document sized for retrieval, with the source span it came from."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str  # cleaned text
+    start: int  # source offsets, end exclusive
+    end: int
+    heading: str
+    tokens: int
+    sentences: list[list[int]]  # [clean_start, clean_end, source_start, source_end], clean offsets relative to text
+
+    def metadata(self, doc_meta: dict[str, Any], source: str) -> dict[str, Any]:
+        """Flat metadata stored beside the chunk (Chroma accepts scalars only), with the raw source span."""
+        import json
+
+        keep = ("title", "language", "publisher", "date", "translation_of", "source")
+        meta: dict[str, Any] = {k: str(doc_meta.get(k) or "") for k in keep}
+        meta.update(
+            doc_id=self.doc_id,
+            chunk_index=self.index,
+            start=self.start,
+            end=self.end,
+            heading=self.heading,
+            tokens=self.tokens,
+            sentences=json.dumps(self.sentences, separators=(",", ":")),
+            raw=source[self.start : self.end],
+        )
+        return meta
+
+
+@lru_cache(maxsize=1)
+def _encoding() -> Any:
+    from assistant.settings import configure_offline_runtime
+
+    configure_offline_runtime()
+    import tiktoken
+
+    return tiktoken.get_encoding("cl100k_base")
+
+
+def count_tokens(text: str) -> int:
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of cleaned text: each line is split at sentence ends, keeping abbreviations whole."""
+    out: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        start = line_start
+        for m in _SENTENCE_END.finditer(line):
+            word = re.search(r"([\w.]+)[.!?…]*$", line[: m.start() + 1])
+            if word and m.group().startswith(".") and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+            if word and m.group() == "." and re.fullmatch(r"[A-ZÀ-Ž]", word.group(1).rstrip(".")):
+                continue  # an initial such as "J."
+            end = line_start + m.end()
+            if text[start:end].strip():
+                out.append(_trimmed(text, start, end))
+            start = end
+        if text[start : line_start + len(line)].strip():
+            out.append(_trimmed(text, start, line_start + len(line)))
+    return out
+
+
+def _trimmed(text: str, start: int, end: int) -> Sentence:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Sentence(start, end)
+
+
+def chunk_document(doc_id: str, cleaned: CleanText, max_tokens: int, overlap: int = 1) -> list[Chunk]:
+    """Greedy packing of whole sentences up to max_tokens; a heading starts a new chunk when
+    the current one is already well filled, so small sections are merged instead of orphaned."""
+    sentences = split_sentences(cleaned.text)
+    heading_starts = {at for at, _ in cleaned.headings}
+    tokens = [count_tokens(cleaned.text[s.start : s.end]) for s in sentences]
+    groups: list[list[int]] = []
+    current: list[int] = []
+    size = 0
+    for i, sentence in enumerate(sentences):
+        at_heading = sentence.start in heading_starts
+        full = size + tokens[i] > max_tokens
+        if current and (full or (at_heading and size >= max_tokens * 0.4)):
+            groups.append(current)
+            carry = [] if at_heading else current[-overlap:] if overlap else []
+            while carry and sum(tokens[j] for j in carry) + tokens[i] > max_tokens // 2:
+                carry = carry[1:]
+            current, size = list(carry), sum(tokens[j] for j in carry)
+        current.append(i)
+        size += tokens[i]
+    if current:
+        groups.append(current)
+    return [_make_chunk(doc_id, n, cleaned, [sentences[i] for i in g], sum(tokens[i] for i in g))
+            for n, g in enumerate(groups)]
+
+
+def _make_chunk(doc_id: str, n: int, cleaned: CleanText, sents: list[Sentence], tokens: int) -> Chunk:
+    c_start, c_end = sents[0].start, sents[-1].end
+    s_start, s_end = cleaned.source_span(c_start, c_end)
+    spans = []
+    for s in sents:
+        src = cleaned.source_span(s.start, s.end)
+        spans.append([s.start - c_start, s.end - c_start, src[0], src[1]])
+    return Chunk(
+        chunk_id=f"{doc_id}#{n}",
+        doc_id=doc_id,
+        index=n,
+        text=cleaned.text[c_start:c_end],
+        start=s_start,
+        end=s_end,
+        heading=cleaned.heading_at(c_start),
+        tokens=tokens,
+        sentences=spans,
+    )

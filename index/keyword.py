@@ -1,0 +1,102 @@
+"""Keyword leg: a language-aware analyzer and a BM25 index persisted beside the vector store."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+STOPWORDS = set("""
+a an and are as at be been by can could did do does for from had has have how i in into is it its
+of on or that the their there these this those to was were what when where which who whom why will
+with within about also any between both did each more most other over such than then they through
+under until up very would does tell me please describe explain give list name
+a aby ale ani ano asi az až bez bude budou by byl byla byli bylo byt být co či do ho i jak jaka jaká
+jake jaké jaky jaký jako je jeho jej jeji její jejich jen jsem jsi jsme jsou jste k kde kdo kdy když ktera
+která ktere které ktery který kteri kteří ma má mají maji me mě mi mezi mu na nad nam nám nas nás ne
+nebo neni není o od po pod pro proc proč protože pri při s se si sve své svůj ta tak také take tam
+te té tech těch to tom tomu tu ty u uz už v ve vsak však z za ze že zda jaké jakou kolik
+""".split())
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so 'Pražský' and 'prazsky' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def _term(token: str, lang: str) -> str:
+    import simplemma
+
+    if token.isdigit() or (token.isupper() and len(token) > 1):
+        return fold(token)
+    langs = (lang, "en") if lang in ("cs", "sk") else ("en", "cs")
+    lemma = simplemma.lemmatize(token.lower(), lang=langs)
+    folded = fold(lemma)
+    return folded[:6] if lang in ("cs", "sk") or folded != fold(token) else folded[:7]
+
+
+def analyze(text: str, lang: str = "en") -> list[str]:
+    """Keyword terms: lemmatised (simplemma), diacritics folded, stopwords dropped, light stemming."""
+    terms = []
+    for token in _TOKEN.findall(text):
+        if fold(token) in STOPWORDS or (len(token) < 2 and not token.isdigit()):
+            continue
+        terms.append(_term(token, lang))
+    return terms
+
+
+class KeywordIndex:
+    """A BM25 index (bm25s) over chunk ids, saved in a folder of its own."""
+
+    def __init__(self, ids: list[str], model: object | None) -> None:
+        self.ids = ids
+        self.model = model
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], langs: list[str]) -> KeywordIndex:
+        import bm25s
+
+        if not ids:
+            return cls([], None)
+        model = bm25s.BM25()
+        model.index([analyze(t, lang) or ["<empty>"] for t, lang in zip(texts, langs)], show_progress=False)
+        return cls(ids, model)
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.model is not None:
+            self.model.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+        (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> KeywordIndex:
+        import bm25s
+
+        ids_file = folder / "ids.json"
+        if not ids_file.exists():
+            return cls([], None)
+        ids = json.loads(ids_file.read_text(encoding="utf-8"))
+        model = bm25s.BM25.load(str(folder), show_progress=False) if ids else None
+        return cls(ids, model)
+
+    def search(self, terms: list[str], k: int, allowed: set[str] | None = None) -> list[tuple[str, float]]:
+        """The k best (chunk id, BM25 score) pairs for analyzed terms; `allowed` restricts the ids."""
+        if self.model is None:
+            return []
+        vocab = self.model.vocab_dict  # type: ignore[attr-defined]
+        terms = [t for t in terms if t in vocab]
+        if not terms:
+            return []
+        scores = np.asarray(self.model.get_scores(terms))  # type: ignore[attr-defined]
+        if allowed is not None:
+            mask = np.fromiter((i in allowed for i in self.ids), dtype=bool, count=len(self.ids))
+            scores = np.where(mask, scores, 0.0)
+        top = np.argsort(-scores)[:k]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,235 @@
+"""The ingestion pipeline: load → clean → chunk → embed → store, incremental by content hash."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+from index.chunk import Chunk, chunk_document
+from index.clean import clean
+from index.embed import EMBEDDER_INFO, make_embedder
+from index.keyword import KeywordIndex
+from index.load import META_SUFFIX, Document, LoadError, doc_id_for, iter_corpus, load_document
+from index.store import Manifest, collection_name, get_collection, open_client
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the summary line and for tests."""
+
+    documents: int = 0
+    chunks: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    embedded: int = 0  # chunk embeddings computed (per embedder counted once)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if not (self.added or self.updated or self.removed):
+            return (f"Nothing to do: {self.documents} documents unchanged, {self.chunks} chunks, "
+                    f"0 embeddings computed ({self.seconds:.2f} s)")
+        rate = self.embedded / self.seconds if self.seconds else 0.0
+        return (f"Indexed {self.documents} documents ({len(self.added)} new, {len(self.updated)} changed, "
+                f"{len(self.removed)} removed, {len(self.unchanged)} unchanged), {self.chunks} chunks; "
+                f"embedded {self.embedded} chunks in {self.seconds:.1f} s ({rate:.1f} chunks/s)")
+
+
+@contextmanager
+def ingest_lock(store_dir: Path) -> Iterator[None]:
+    """One ingest at a time per store; a second one stops with a clear message."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    with open(store_dir / ".ingest.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AssistantError(f"Another ingest is running on {store_dir}: wait for it to finish") from None
+        yield
+
+
+def fingerprint(path: Path, root: Path) -> tuple[str, str]:
+    """(doc_id, sha256 of the file and its sidecar) without parsing the document."""
+    sidecar = path.with_name(path.stem + META_SUFFIX)
+    sidecar_bytes = sidecar.read_bytes() if sidecar.exists() else b""
+    doc_id = doc_id_for(path, root)
+    if sidecar_bytes:
+        try:
+            doc_id = str(json.loads(sidecar_bytes).get("doc_id") or doc_id)
+        except (json.JSONDecodeError, AttributeError):
+            pass
+    return doc_id, hashlib.sha256(path.read_bytes() + b"\0" + sidecar_bytes).hexdigest()
+
+
+def embedding_text(chunk: Chunk, doc: Document) -> str:
+    """What the dense models see: the chunk with its document title and section heading."""
+    context = doc.title if not chunk.heading or chunk.heading in doc.title else f"{doc.title} — {chunk.heading}"
+    return f"{context}\n{chunk.text}"
+
+
+def prepare(doc: Document, settings: Settings) -> list[Chunk]:
+    return chunk_document(doc.doc_id, clean(doc.text), settings.chunk_tokens, settings.chunk_overlap)
+
+
+def _plan(settings: Settings, manifest: Manifest, rebuild: bool, report: IngestReport) -> tuple[dict[str, Path], dict[str, str]]:
+    """Which files to (re)index, by doc_id, and the hashes of all current documents."""
+    root = settings.corpus_dir
+    if not root.is_dir():
+        raise AssistantError(f"No corpus folder at {root}: create it or pass --corpus DIR")
+    todo: dict[str, Path] = {}
+    hashes: dict[str, str] = {}
+    seen_hashes: dict[str, str] = {}
+    max_bytes = int(settings.max_file_mb * 1e6)
+    for path in iter_corpus(root):
+        try:
+            if path.stat().st_size > max_bytes:
+                raise LoadError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit")
+            doc_id, digest = fingerprint(path, root)
+        except (OSError, LoadError) as exc:
+            report.warnings.append(f"skipped {path.relative_to(root)}: {exc}")
+            continue
+        if doc_id in hashes:
+            report.warnings.append(f"skipped {path.relative_to(root)}: doc_id {doc_id!r} is already used by another file")
+            continue
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        if content in seen_hashes:
+            report.warnings.append(f"skipped {path.relative_to(root)}: same content as {seen_hashes[content]!r}")
+            continue
+        seen_hashes[content] = doc_id
+        hashes[doc_id] = digest
+        known = manifest.documents.get(doc_id)
+        if rebuild or not known or known["sha256"] != digest:
+            todo[doc_id] = path
+        else:
+            report.unchanged.append(doc_id)
+    return todo, hashes
+
+
+def ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
+    """Bring the store in line with the corpus folder; unchanged documents cost nothing."""
+    started = time.perf_counter()
+    report = IngestReport()
+    store = settings.store_dir
+    wanted = {name: dict(EMBEDDER_INFO[name]) for name in settings.embedders if name in EMBEDDER_INFO}
+    unknown = [n for n in settings.embedders if n not in EMBEDDER_INFO]
+    if unknown or not wanted:
+        raise AssistantError(f"Unknown embedder(s) {unknown}: choose from {', '.join(EMBEDDER_INFO)}")
+    with ingest_lock(store):
+        manifest = None if rebuild else Manifest.load(store)
+        if manifest is not None:
+            manifest.check_embedders(wanted, store)
+            if set(manifest.embedders) != set(wanted):
+                rebuild = True  # another set of dense legs: every collection is refilled
+        chunking = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap, "tokenizer": "cl100k_base"}
+        if manifest is not None and manifest.chunking != chunking:
+            rebuild = True
+        manifest = manifest or Manifest()
+        todo, hashes = _plan(settings, manifest, rebuild, report)
+        removed = [d for d in manifest.documents if d not in hashes]
+        client = open_client(settings, create=True)
+        if rebuild:
+            for name in set(manifest.embedders) | set(wanted):
+                try:
+                    client.delete_collection(collection_name(settings, name))
+                except Exception:  # absent already
+                    pass
+            manifest.documents = {}
+        collections = {name: get_collection(client, collection_name(settings, name)) for name in wanted}
+
+        docs: list[tuple[Document, list[Chunk]]] = []
+        for doc_id, path in todo.items():
+            try:
+                doc = load_document(path, settings.corpus_dir)
+                chunks = prepare(doc, settings)
+                if not chunks:
+                    raise LoadError(f"{path.name}: no text left after cleaning")
+            except (LoadError, OSError) as exc:
+                report.warnings.append(f"skipped {path.relative_to(settings.corpus_dir)}: {exc}")
+                hashes.pop(doc_id, None)
+                continue
+            docs.append((doc, chunks))
+
+        total = sum(len(c) for _, c in docs)
+        if docs:
+            _embed_and_store(docs, collections, settings, total, progress)
+            report.embedded = total
+        for doc_id in removed:
+            for coll in collections.values():
+                coll.delete(where={"doc_id": doc_id})
+            manifest.documents.pop(doc_id, None)
+            report.removed.append(doc_id)
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        for doc, chunks in docs:
+            (report.updated if doc.doc_id in manifest.documents else report.added).append(doc.doc_id)
+            manifest.documents[doc.doc_id] = {
+                "sha256": hashes[doc.doc_id], "chunks": len(chunks), "indexed_at": now,
+                "path": str(doc.path.relative_to(settings.corpus_dir)), "meta": doc.meta,
+                "chars": len(doc.text),
+            }
+        if docs or removed or not (store / "bm25" / "ids.json").exists():
+            _rebuild_keyword_index(collections[next(iter(wanted))], store)
+        manifest.embedders = wanted
+        manifest.chunking = chunking
+        manifest.save(store)
+    report.documents = len(manifest.documents)
+    report.chunks = sum(int(d["chunks"]) for d in manifest.documents.values())
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _embed_and_store(docs: list[tuple[Document, list[Chunk]]], collections: dict[str, Any],
+                     settings: Settings, total: int, progress: Progress | None) -> None:
+    """Embed every chunk with every configured model, then replace each document's chunks."""
+    from llama_index.core.schema import TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    texts = [embedding_text(c, d) for d, chunks in docs for c in chunks]
+    flat = [(d, c) for d, chunks in docs for c in chunks]
+    done = 0
+    for name, coll in collections.items():
+        embedder = make_embedder(name, settings)
+        vectors = []
+        step = max(1, settings.embed_batch)
+        for i in range(0, len(texts), step):
+            vectors.extend(embedder.passages(texts[i : i + step]))
+            done += min(step, len(texts) - i)
+            if progress:
+                progress(done, total * len(collections))
+        for doc, _ in docs:
+            coll.delete(where={"doc_id": doc.doc_id})
+        nodes = [TextNode(id_=c.chunk_id, text=c.text, metadata=c.metadata(d.meta, d.text), embedding=v.tolist(),
+                          excluded_embed_metadata_keys=["sentences", "raw"],
+                          excluded_llm_metadata_keys=["sentences", "raw"])
+                 for (d, c), v in zip(flat, vectors)]
+        ChromaVectorStore(chroma_collection=coll).add(nodes)
+
+
+def _rebuild_keyword_index(collection: Any, store: Path) -> None:
+    """BM25 over every chunk in the store, written to a temp folder then swapped in."""
+    data = collection.get(include=["documents", "metadatas"])
+    index = KeywordIndex.build(list(data["ids"]), list(data["documents"]),
+                               [str(m.get("language") or "en") for m in data["metadatas"]])
+    tmp = store / "bm25.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    index.save(tmp)
+    old = store / "bm25.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if (store / "bm25").exists():
+        (store / "bm25").rename(old)
+    tmp.rename(store / "bm25")
+    shutil.rmtree(old, ignore_errors=True)

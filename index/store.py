@@ -1,0 +1,99 @@
+"""Store: the Chroma client (embedded or server), one collection per embedder, and the manifest."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+
+MANIFEST = "manifest.json"
+LAYOUT_VERSION = 1
+
+
+def open_client(settings: Settings, create: bool = False) -> Any:
+    """A Chroma client: HttpClient when a server host is configured, else PersistentClient."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_host:
+        try:
+            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                         settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:
+            raise AssistantError(
+                f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+                f"({exc.__class__.__name__}): start it with 'chroma run --path DIR --port "
+                f"{settings.chroma_port}' or unset PP_CHROMA_HOST"
+            ) from None
+        return client
+    path = settings.store_dir / "chroma"
+    if not create and not path.exists():
+        raise AssistantError(f"No index at {settings.store_dir}: run 'python -m assistant ingest' first")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def collection_name(settings: Settings, embedder: str) -> str:
+    return f"{settings.collection_prefix}_{embedder}"
+
+
+def get_collection(client: Any, name: str) -> Any:
+    """A cosine-space collection; our own embeddings are always passed, never Chroma's default."""
+    return client.get_or_create_collection(name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+
+
+@dataclass
+class Manifest:
+    """What the store holds: documents, their hashes and chunk counts, and the models used."""
+
+    embedders: dict[str, dict[str, Any]] = field(default_factory=dict)  # short name -> {model, dim}
+    chunking: dict[str, Any] = field(default_factory=dict)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id -> {sha256, chunks, ...}
+    version: int = LAYOUT_VERSION
+    updated_at: str = ""
+
+    @classmethod
+    def load(cls, store_dir: Path) -> Manifest | None:
+        path = store_dir / MANIFEST
+        if not path.exists():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            raise AssistantError(f"The manifest {path} is corrupt: run 'python -m assistant ingest --rebuild'") from None
+        if data.get("version") != LAYOUT_VERSION:
+            raise AssistantError(
+                f"The store at {store_dir} has layout version {data.get('version')}, this code needs "
+                f"{LAYOUT_VERSION}: run 'python -m assistant ingest --rebuild'"
+            )
+        return cls(**{k: data[k] for k in ("embedders", "chunking", "documents", "version", "updated_at") if k in data})
+
+    def save(self, store_dir: Path) -> None:
+        """Written last and atomically, so a crash leaves the previous manifest in place."""
+        store_dir.mkdir(parents=True, exist_ok=True)
+        self.updated_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        tmp = store_dir / (MANIFEST + ".tmp")
+        data = {"version": self.version, "updated_at": self.updated_at, "embedders": self.embedders,
+                "chunking": self.chunking, "documents": self.documents}
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, store_dir / MANIFEST)
+
+    def check_embedders(self, wanted: dict[str, dict[str, Any]], store_dir: Path) -> None:
+        """Refuse a store built with other embedding models than the ones configured."""
+        for name, info in wanted.items():
+            have = self.embedders.get(name)
+            if have and (have["model"] != info["model"] or have["dim"] != info["dim"]):
+                raise AssistantError(
+                    f"The store at {store_dir} was built with {have['model']} ({have['dim']}-d) for "
+                    f"'{name}', but this run uses {info['model']} ({info['dim']}-d): run "
+                    f"'python -m assistant ingest --rebuild' or use another --store"
+                )
