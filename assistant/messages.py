@@ -10,9 +10,9 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "closest": {"en": "Closest documents", "cs": "Nejbližší dokumenty", "ru": "Ближайшие документы"},
     "foreign_evidence": {
-        "en": "The documents say (in {lang}):",
-        "cs": "Dokumenty k tomu uvádějí (v jazyce: {lang}):",
-        "ru": "В документах сказано (на языке: {lang}):",
+        "en": "The documents say (in {language}):",
+        "cs": "Dokumenty k tomu uvádějí (v jazyce: {language}):",
+        "ru": "В документах сказано (на языке: {language}):",
     },
     "conflict": {
         "en": "The sources differ: {items}.",

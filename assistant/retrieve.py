@@ -84,9 +84,10 @@ class HybridRetriever(BaseRetriever):
     """Reciprocal-rank fusion of several retrievers, then near-duplicate removal and per-document diversity."""
 
     def __init__(self, legs: dict[str, BaseRetriever], k: int, rrf_k: int = 60,
-                 weights: dict[str, float] | None = None) -> None:
+                 weights: dict[str, float] | None = None, works: dict[str, str] | None = None) -> None:
         super().__init__()
         self.legs, self.k, self.rrf_k, self.weights = legs, k, rrf_k, weights or {}
+        self.works = works or {}  # doc_id -> one id shared by a document and its translations
         self.last_leg_scores: dict[str, dict[str, float]] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
@@ -102,11 +103,11 @@ class HybridRetriever(BaseRetriever):
                 leg_scores.setdefault(cid, {})[name] = float(hit.score or 0.0)
         self.last_leg_scores = leg_scores
         ranked = sorted(fused, key=lambda c: -fused[c])
-        return [NodeWithScore(node=nodes[c], score=fused[c]) for c in _diverse(ranked, nodes, self.k)]
+        return [NodeWithScore(node=nodes[c], score=fused[c]) for c in _diverse(ranked, nodes, self.k, self.works)]
 
 
-def _diverse(ranked: list[str], nodes: dict[str, TextNode], k: int) -> list[str]:
-    """Drop near-duplicates (shared-term overlap ≥ 0.8) and cap chunks per document."""
+def _diverse(ranked: list[str], nodes: dict[str, TextNode], k: int, works: dict[str, str]) -> list[str]:
+    """Drop near-duplicates (shared-term overlap ≥ 0.8) and cap chunks per work (a document with its translations)."""
     chosen: list[str] = []
     term_sets: list[set[str]] = []
     per_doc: dict[str, int] = {}
@@ -117,6 +118,7 @@ def _diverse(ranked: list[str], nodes: dict[str, TextNode], k: int) -> list[str]
         if any(len(terms & t) / max(1, min(len(terms), len(t))) >= 0.8 for t in term_sets):
             continue
         doc = str(node.metadata.get("doc_id"))
+        doc = works.get(doc, doc)
         if per_doc.get(doc, 0) >= cap:
             continue
         chosen.append(cid)

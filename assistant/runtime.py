@@ -74,11 +74,21 @@ class Runtime:
     def retriever(self, lang: str, filters: Filters | None = None, k: int | None = None,
                   expand: Any = None) -> HybridRetriever:
         s = self.settings
+        # MiniLM is English-only: on other languages its ranking is noise, so that leg sits out.
         legs: dict[str, Any] = {n: DenseRetriever(self.stores[n], self.embedders[n], s.candidates, filters)
-                                for n in s.embedders}
+                                for n in s.embedders if not (n == "minilm" and lang != "en" and len(s.embedders) > 1)}
         legs["bm25"] = KeywordRetriever(self.keyword, self.fetch, s.candidates, lang, filters, expand)
-        weights = {"minilm": 1.0 if lang == "en" else 0.3, "e5": 1.0, "bm25": 1.0}
-        return HybridRetriever(legs, k or s.top_k, s.rrf_k, weights)
+        return HybridRetriever(legs, k or s.top_k, s.rrf_k, works=self.works())
+
+    def works(self) -> dict[str, str]:
+        """doc_id -> a shared id for documents that are translations of each other."""
+        out: dict[str, str] = {}
+        for doc_id, info in self.manifest.documents.items():
+            other = str(info.get("meta", {}).get("translation_of") or "")
+            if other:
+                shared = min(doc_id, other)
+                out[doc_id] = out[other] = shared
+        return out
 
     def search(self, query: str, lang: str, k: int | None = None, filters: Filters | None = None,
                expand: Any = None) -> list[Passage]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -103,9 +104,15 @@ class OpenAIEmbedder:
         return self.passages([text])[0]
 
 
+@lru_cache(maxsize=4)
+def _local(cls: type, batch_size: int) -> Embedder:
+    """Bundled models are loaded once per process (seconds each) and shared."""
+    return cls(batch_size)  # type: ignore[no-any-return]
+
+
 EMBEDDERS: dict[str, Callable[[Settings], Embedder]] = {
-    "minilm": lambda s: MiniLMEmbedder(s.embed_batch),
-    "e5": lambda s: E5Embedder(s.embed_batch),
+    "minilm": lambda s: _local(MiniLMEmbedder, s.embed_batch),
+    "e5": lambda s: _local(E5Embedder, s.embed_batch),
     "openai": lambda s: OpenAIEmbedder(s),
 }
 

@@ -11,7 +11,7 @@ LANGUAGES = ("en", "cs", "ru", "sk", "de", "fr", "pl", "uk", "es", "it")
 _CZECH_HINTS = {
     "a", "je", "se", "na", "v", "ve", "z", "ze", "do", "od", "pro", "jak", "jaky", "jaka", "jake", "jaké",
     "jaký", "jaká", "kdo", "kdy", "kde", "co", "ktery", "ktera", "které", "který", "která", "ktere",
-    "proc", "proč", "kolik", "byl", "byla", "bylo", "jsou", "mezi", "ktere", "s", "k", "o", "u",
+    "proc", "proč", "kolik", "byl", "byla", "bylo", "jsou", "mezi", "s", "k", "o", "u",
     "zeme", "země", "zemi", "zemí", "projekt", "projektu", "proces", "procesu", "prazsky", "pražský",
     "prazskeho", "pražského", "cr", "čr", "ceska", "česká", "republika", "ministerstvo", "uprchliky",
     "uprchlíky", "azyl", "azylu", "migrace", "migraci", "migrační", "migracni", "spoluprace", "spolupráce",

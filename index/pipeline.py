@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo
+
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 from index.chunk import Chunk, chunk_document
@@ -95,7 +97,14 @@ def _plan(settings: Settings, manifest: Manifest, rebuild: bool, report: IngestR
     hashes: dict[str, str] = {}
     seen_hashes: dict[str, str] = {}
     max_bytes = int(settings.max_file_mb * 1e6)
-    for path in iter_corpus(root):
+    known_paths = {d["path"] for d in manifest.documents.values()}
+
+    def keeper_first(path: Path) -> tuple[bool, bool, str]:
+        """Of duplicate files, keep the one with metadata, then the one already indexed."""
+        rel = str(path.relative_to(root))
+        return (not path.with_name(path.stem + META_SUFFIX).exists(), rel not in known_paths, rel)
+
+    for path in sorted(iter_corpus(root), key=keeper_first):
         try:
             if path.stat().st_size > max_bytes:
                 raise LoadError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit")
@@ -203,7 +212,7 @@ def _embed_and_store(docs: list[tuple[Document, list[Chunk]]], collections: dict
     done = 0
     for name, coll in collections.items():
         embedder = make_embedder(name, settings)
-        vectors = []
+        vectors: list[Any] = []
         step = max(1, settings.embed_batch)
         for i in range(0, len(texts), step):
             vectors.extend(embedder.passages(texts[i : i + step]))
@@ -212,9 +221,11 @@ def _embed_and_store(docs: list[tuple[Document, list[Chunk]]], collections: dict
                 progress(done, total * len(collections))
         for doc, _ in docs:
             coll.delete(where={"doc_id": doc.doc_id})
-        nodes = [TextNode(id_=c.chunk_id, text=c.text, metadata=c.metadata(d.meta, d.text), embedding=v.tolist(),
+        nodes: list[BaseNode] = [TextNode(id_=c.chunk_id, text=c.text, metadata=c.metadata(d.meta, d.text), embedding=v.tolist(),
                           excluded_embed_metadata_keys=["sentences", "raw"],
-                          excluded_llm_metadata_keys=["sentences", "raw"])
+                          excluded_llm_metadata_keys=["sentences", "raw"],
+                          # LlamaIndex writes ref_doc_id into the "doc_id" metadata key: make it ours
+                          relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.doc_id)})
                  for (d, c), v in zip(flat, vectors)]
         ChromaVectorStore(chroma_collection=coll).add(nodes)
 

@@ -186,7 +186,7 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float) -> D
     foreign = {g[0].passage.language for g in groups} - {lang}
     if foreign and lang in ("cs", "ru", "en"):
         names = ", ".join(messages.language_name(f, lang) for f in sorted(foreign))
-        parts.append(messages.text("foreign_evidence", lang, lang=names))
+        parts.append(messages.text("foreign_evidence", lang, language=names))
     for group in groups:
         first, last = group[0], group[-1]
         p = first.passage

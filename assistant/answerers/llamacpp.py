@@ -1,0 +1,33 @@
+"""In-process llama.cpp answers from any GGUF file (optional extra: pip install ".[llamacpp]")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.answerers.llm import Chat
+from assistant.errors import AssistantError
+from assistant.settings import Settings
+
+_MODELS: dict[str, Any] = {}
+
+
+def llamacpp_chat(settings: Settings) -> Chat:
+    path = settings.llamacpp_model_path
+    if not path or not Path(path).is_file():
+        raise AssistantError(f"The 'llamacpp' answerer needs a GGUF file: set PP_LLAMACPP_MODEL (now {path!r})")
+    try:
+        from llama_cpp import Llama
+    except ImportError:
+        raise ImportError('llama.cpp answers need: pip install ".[llamacpp]"') from None
+    if path not in _MODELS:
+        _MODELS[path] = Llama(model_path=path, n_ctx=4096, verbose=False)
+    llm = _MODELS[path]
+
+    def chat(msgs: list[dict[str, str]]) -> Iterator[str]:
+        for chunk in llm.create_chat_completion(messages=msgs, stream=True, temperature=0.0, max_tokens=400):
+            delta = chunk["choices"][0].get("delta", {}).get("content")
+            if delta:
+                yield delta
+    return chat

@@ -1,0 +1,62 @@
+"""Cleaning removes site chrome; every chunk and sentence maps back to its exact source span."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.settings import Settings
+from index.chunk import chunk_document
+from index.clean import clean
+from index.load import load_document
+from tests.conftest import CORPUS
+
+DOCS = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".meta.json"))
+NAVIGATION = ["Quick links", "Sitemap", "Text version", "Rychlé linky", "vytisknout", "Print  E-mail", "Print E-mail"]
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
+def test_cleaning_removes_navigation(path) -> None:
+    doc = load_document(path, CORPUS)
+    cleaned = clean(doc.text)
+    for chrome in NAVIGATION:
+        assert chrome.lower() not in cleaned.text.lower(), f"{chrome!r} left in {path.name}"
+    assert len(cleaned.text) > 500
+    assert "<b>" not in cleaned.text and "**" not in cleaned.text
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
+def test_every_chunk_and_sentence_maps_back_to_the_source(path) -> None:
+    doc = load_document(path, CORPUS)
+    settings = Settings()
+    chunks = chunk_document(doc.doc_id, clean(doc.text), settings.chunk_tokens, settings.chunk_overlap)
+    assert chunks
+    for chunk in chunks:
+        assert chunk.chunk_id.startswith(doc.doc_id + "#")
+        assert chunk.tokens <= settings.chunk_tokens * 1.5
+        raw = doc.text[chunk.start : chunk.end]
+        words = [w for w in chunk.text.split() if w.isalpha()]
+        assert words[0] in raw and words[-1] in raw
+        for cs, ce, ss, se in chunk.sentences:
+            assert chunk.start <= ss < se <= chunk.end
+            # every character of the cleaned sentence is the source character it maps to
+            source = doc.text[ss:se]
+            assert source.startswith(chunk.text[cs]) and source.rstrip().endswith(chunk.text[ce - 1])
+
+
+@pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
+def test_cleaned_characters_map_to_identical_source_characters(path) -> None:
+    doc = load_document(path, CORPUS)
+    cleaned = clean(doc.text)
+    assert len(cleaned.offsets) == len(cleaned.text)
+    for i, ch in enumerate(cleaned.text):
+        if not ch.isspace():
+            assert doc.text[cleaned.offsets[i]] == ch
+    assert cleaned.offsets == sorted(cleaned.offsets)
+
+
+def test_chunk_ids_are_stable() -> None:
+    doc = load_document(CORPUS / "pp-data-project-en.txt", CORPUS)
+    a = chunk_document(doc.doc_id, clean(doc.text), 160, 1)
+    b = chunk_document(doc.doc_id, clean(doc.text), 160, 1)
+    assert [c.chunk_id for c in a] == [c.chunk_id for c in b]
+    assert [(c.start, c.end) for c in a] == [(c.start, c.end) for c in b]
