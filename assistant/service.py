@@ -62,6 +62,7 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
     standalone = condense(text, history)
     passages = runtime.search(standalone, asked if asked in ("en", "cs") else "en", filters=filters,
                               expand=translate_terms)
+    passages += _twin_passages(runtime, passages, standalone, lang, filters)
     t1 = time.perf_counter()
     answerer = _answerer(settings)
     backend = str(getattr(answerer, "name", "extractive"))
@@ -160,6 +161,22 @@ def _similarity(runtime: Runtime | None) -> Any:
         va, vb = embedder.query(a), embedder.passages([b])[0]
         return float(va @ vb)
     return cosine
+
+
+def _twin_passages(runtime: Runtime, passages: list[Passage], query: str, lang: str,
+                   filters: Filters | None) -> list[Passage]:
+    """Passages from the asker's-language translation of a retrieved document, so it can be cited first."""
+    works = runtime.works()
+    have = {p.chunk_id for p in passages}
+    twins = {other for p in passages if p.language != lang for other, work in works.items()
+             if work == works.get(p.doc_id) and other != p.doc_id}
+    twins = {t for t in twins if runtime.manifest.documents.get(t, {}).get("meta", {}).get("language") == lang}
+    if filters and filters.doc_ids:
+        twins &= set(filters.doc_ids)
+    if not twins:
+        return []
+    only = Filters(doc_ids=tuple(sorted(twins)))
+    return [p for p in runtime.search(query, lang, k=2, filters=only, expand=translate_terms) if p.chunk_id not in have]
 
 
 def _closest(passages: list[Passage]) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ class Scored:
     evidence: Evidence
     score: float
     coverage: float
+    terms: frozenset[str] = frozenset()
 
 
 def _concepts(question: str, lang: str) -> list[tuple[str, set[str]]]:
@@ -64,6 +65,7 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         d = max((df.get(f, 0) for f in forms), default=0)
         return math.log(1 + len(pool) / (1 + d)) + 0.5
 
+    twins = set(_translations(passages))
     weights = [idf(forms) for _, forms in concepts]
     total = sum(weights) or 1.0
     out = []
@@ -72,10 +74,10 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         coverage = matched / total
         score = coverage + _type_bonus(qtype, ev) + 0.1 * (1 - rank / max(1, len(passages)))
         if ev.passage.language == lang:
-            score += 0.03
+            score += 0.15 if ev.passage.doc_id in twins else 0.03  # cite the asker's language version first
         if len(ev.text) < 25 and not ev.text.startswith("-"):
             score -= 0.1  # headings and fragments make poor answers on their own
-        out.append(Scored(ev, score, coverage))
+        out.append(Scored(ev, score, coverage, frozenset(terms)))
     return sorted(out, key=lambda s: -s.score)
 
 
@@ -88,6 +90,29 @@ def _type_bonus(qtype: QuestionType, ev: Evidence) -> float:
     if qtype.listing and (ev.text.startswith("-") or ev.text.endswith(":")):
         bonus += 0.1
     return bonus
+
+
+def distinctive_topic(question: str, lang: str, scored: list[Scored], max_share: float = 0.25) -> list[set[str]]:
+    """The question's concepts (each a set of forms) that few evidence sentences share: not 'Prague Process'."""
+    return [forms for _, forms in _concepts(question, lang)
+            if sum(1 for item in scored if forms & item.terms) <= max_share * max(1, len(scored))]
+
+
+def _concept_ids(text: str, lang: str, topic: list[set[str]]) -> set[int]:
+    terms = set(analyze(text, lang))
+    return {i for i, forms in enumerate(topic) if forms & terms}
+
+
+def topic_years(text: str, topic: list[set[str]], lang: str, window: int = 6) -> set[str]:
+    """Years written within `window` words of a question concept: the dates that are about the question."""
+    forms = set().union(*topic) if topic else set()
+    words = re.findall(r"\w+(?:/\w+)*", text)
+    near = [bool(set(analyze(w, lang)) & forms) for w in words]
+    out = set()
+    for i, w in enumerate(words):
+        if re.fullmatch(r"(?:19|20)\d{2}", w) and any(near[max(0, i - window) : i + window + 1]):
+            out.add(w)
+    return out
 
 
 def _list_block(best: Evidence) -> list[Evidence]:
@@ -131,7 +156,8 @@ class ExtractiveAnswerer:
             best = scored[0].coverage if scored else 0.0
             return Draft(text=messages.text("abstain", lang), citations=(), abstained=True, evidence_score=best)
         chosen = self._select(question, lang, scored, passages)
-        return compose(chosen, lang, scored[0].coverage)
+        topic = distinctive_topic(question, lang, scored)
+        return compose(chosen, lang, scored[0].coverage, topic)
 
     def _select(self, question: str, lang: str, scored: list[Scored], passages: list[Passage]) -> list[list[Evidence]]:
         qtype = classify(question)
@@ -158,20 +184,23 @@ class ExtractiveAnswerer:
             used_docs.add(ev.passage.doc_id)
             if sum(len(g) for g in groups) >= limit:
                 break
-        groups.extend(_conflicting(qtype, scored, groups, floor))
+        topic = distinctive_topic(question, lang, scored)
+        groups.extend(_conflicting(qtype, scored, groups, floor, topic))
         return groups
 
 
-def _conflicting(qtype: QuestionType, scored: list[Scored], groups: list[list[Evidence]], floor: float) -> list[list[Evidence]]:
+def _conflicting(qtype: QuestionType, scored: list[Scored], groups: list[list[Evidence]], floor: float,
+                 topic: list[set[str]]) -> list[list[Evidence]]:
     """A sentence from another document that gives a different year for the same thing."""
     if not (qtype.date or qtype.number):
         return []
     chosen_docs = {g[0].passage.doc_id for g in groups}
-    chosen_years = set().union(*(years(e.text) for g in groups for e in g)) if groups else set()
+    chosen_years = set().union(*(topic_years(e.text, topic, e.passage.language) for g in groups for e in g)) \
+        if groups else set()
     extra = []
     for item in scored[:12]:
         ev = item.evidence
-        ys = years(ev.text)
+        ys = topic_years(ev.text, topic, ev.passage.language)
         if ev.passage.doc_id in chosen_docs or item.coverage < floor * 0.9 or not ys or ys <= chosen_years:
             continue
         extra.append([ev])
@@ -179,7 +208,7 @@ def _conflicting(qtype: QuestionType, scored: list[Scored], groups: list[list[Ev
     return extra
 
 
-def compose(groups: list[list[Evidence]], lang: str, evidence_score: float) -> Draft:
+def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topic: list[set[str]] | None = None) -> Draft:
     """Text with one [n] per cited span (a list block is one span), citations numbered in order."""
     citations: list[Citation] = []
     parts: list[str] = []
@@ -201,20 +230,29 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float) -> D
             parts.append(f"{first.text} [{n}]")
         else:
             parts.append("\n".join(e.text for e in group) + f" [{n}]")
-    conflict = _conflict_line(groups, citations, lang)
+    conflict = _conflict_line(groups, citations, lang, topic or [])
     if conflict:
         parts.append(conflict)
     text = "\n".join(parts) if any("\n" in p for p in parts) else " ".join(parts)
     return Draft(text=text, citations=tuple(citations), evidence_score=evidence_score)
 
 
-def _conflict_line(groups: list[list[Evidence]], citations: list[Citation], lang: str) -> str:
-    """'The sources differ: A (as of 2018) says 2021 [1]; B (as of 2021) says 2022 [2].'"""
+def _conflict_line(groups: list[list[Evidence]], citations: list[Citation], lang: str, topic: list[set[str]]) -> str:
+    """'The sources differ: A (as of 2018) says 2021 [1]; B (as of 2021) says 2022 [2].'
+
+    Only sentences about the same thing count: they share most of the question's distinctive concepts."""
     by_doc: dict[str, tuple[set[str], Citation]] = {}
+    lead: set[int] | None = None
     for group, cit in zip(groups, citations):
-        ys = set().union(*(years(e.text) for e in group))
-        if ys and cit.doc_id not in by_doc:
-            by_doc[cit.doc_id] = (ys, cit)
+        ys = set().union(*(topic_years(e.text, topic, e.passage.language) for e in group))
+        if not ys or cit.doc_id in by_doc:
+            continue
+        ids = set().union(*(_concept_ids(e.text, e.passage.language, topic) for e in group))
+        if lead is None:
+            lead = ids
+        elif len(ids & lead) < max(1, math.ceil(len(lead) * 2 / 3)):
+            continue
+        by_doc[cit.doc_id] = (ys, cit)
     if len(by_doc) < 2:
         return ""
     all_sets = [ys for ys, _ in by_doc.values()]
@@ -222,7 +260,7 @@ def _conflict_line(groups: list[list[Evidence]], citations: list[Citation], lang
     distinct = [(ys - shared, cit) for ys, cit in by_doc.values()]
     if sum(1 for ys, _ in distinct if ys) < 2:
         return ""
-    items = [messages.text("says", lang, doc=cit.doc_id, date=cit.date or "?",
+    items = [messages.text("says", lang, doc=cit.title, date=cit.date or "?",
                            value=", ".join(sorted(ys, key=lambda y: y)[-1:])) + f" [{cit.n}]"
              for ys, cit in distinct if ys]
     return messages.text("conflict", lang, items="; ".join(items))

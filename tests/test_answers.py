@@ -1,0 +1,108 @@
+"""The offline answerer on the real corpus: cited, exact, honest."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.errors import AssistantError
+from assistant.runtime import get_runtime
+from assistant.service import ask
+from assistant.settings import Settings
+from assistant.types import Answer
+
+
+def _assert_exact_citations(settings: Settings, answer: Answer) -> None:
+    runtime = get_runtime(settings)
+    assert answer.citations, answer.text
+    for c in answer.citations:
+        assert runtime.document_text(c.doc_id)[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.text
+    assert all(check.verdict in ("supported", "undetermined") for check in answer.checks), answer.checks
+
+
+@pytest.mark.parametrize(("question", "must_contain", "doc_id"), [
+    ("When was the Prague Process Joint Declaration signed?", "April 2009", "prague-process-overview-en"),
+    ("When was PP DATA officially launched?", "1 January 2018", "pp-data-project-en"),
+    ("How many participating states does the Prague Process have?", "50", "pp-data-project-en"),
+    ("Which Council Decision established the European Migration Network?", "2008/381/EC", "mvcr-european-migration-network-en"),
+    ("Who hosts the Migration Observatory?", "ICMPD", "pp-data-project-en"),
+])
+def test_english_facts_are_answered_with_exact_citations(indexed: Settings, question: str, must_contain: str,
+                                                         doc_id: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert not answer.abstained and answer.language == "en" and answer.backend == "extractive"
+    assert must_contain in answer.text
+    assert doc_id in {c.doc_id for c in answer.citations}
+    _assert_exact_citations(indexed, answer)
+
+
+def test_list_question_returns_the_list(indexed: Settings) -> None:
+    answer = ask("What are the outputs of the European Migration Network?", settings=indexed)
+    assert "analytical reports" in answer.text and "studies" in answer.text
+    _assert_exact_citations(indexed, answer)
+
+
+def test_czech_question_answered_in_czech_from_czech_source(indexed: Settings) -> None:
+    answer = ask("Kdy začala implementace projektu ERIS?", settings=indexed)
+    assert answer.language == "cs" and not answer.abstained
+    assert "2013" in answer.text
+    assert answer.citations[0].doc_id == "mvcr-international-cooperation-cs"
+    _assert_exact_citations(indexed, answer)
+
+
+def test_czech_question_with_english_only_answer(indexed: Settings) -> None:
+    answer = ask("Kdy byla podepsána Společná deklarace Pražského procesu?", settings=indexed)
+    assert answer.language == "cs" and "2009" in answer.text
+    assert "angličtina" in answer.text  # says the evidence is in English
+    _assert_exact_citations(indexed, answer)
+
+
+def test_conflicting_dates_are_both_shown_with_sources(indexed: Settings) -> None:
+    answer = ask("When will the next Ministerial Conference take place?", settings=indexed)
+    assert "2021" in answer.text and "2022" in answer.text
+    assert {"prague-process-overview-en", "pp-data-project-en"} <= {c.doc_id for c in answer.citations}
+    assert "differ" in answer.text
+
+
+def test_no_false_conflict_for_a_single_dated_fact(indexed: Settings) -> None:
+    answer = ask("When was the Prague Process Joint Declaration signed?", settings=indexed)
+    assert "differ" not in answer.text
+
+
+def test_follow_up_uses_the_history(indexed: Settings) -> None:
+    history = [{"role": "user", "content": "What is the Migration Observatory?"},
+               {"role": "assistant", "content": "It provides evidence-based analysis [1]."}]
+    answer = ask("Who hosts it?", history=history, settings=indexed)
+    assert "Migration Observatory" in answer.standalone_question
+    assert "ICMPD" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "What is the asylum recognition rate in Germany in 2023?",
+    "How many Ukrainian refugees received temporary protection in Poland?",
+    "Jaká je výše sociálních dávek pro žadatele o azyl?",
+])
+def test_unanswerable_questions_abstain_with_closest_documents(indexed: Settings, question: str) -> None:
+    answer = ask(question, settings=indexed)
+    assert answer.abstained and not answer.citations
+    assert answer.closest_documents
+    assert ("do not cover" in answer.text) or ("nepokrývají" in answer.text)
+
+
+@pytest.mark.parametrize(("question", "message"), [
+    ("", "Empty question"), ("   \n\t ", "Empty question"), ("?!...", "no words"),
+])
+def test_bad_questions_raise_one_line_errors(indexed: Settings, question: str, message: str) -> None:
+    with pytest.raises(AssistantError, match=message) as info:
+        ask(question, settings=indexed)
+    assert "\n" not in str(info.value)
+
+
+def test_huge_question_is_truncated_with_a_notice(indexed: Settings) -> None:
+    answer = ask("What is PP DATA? " + "migration " * 20000, settings=indexed)
+    assert "shortened" in answer.notice and len(answer.question) <= indexed.max_question_chars
+
+
+def test_control_characters_are_ignored(indexed: Settings) -> None:
+    answer = ask("When was PP DATA\x00 officially\x07 launched?", settings=indexed)
+    assert "2018" in answer.text
