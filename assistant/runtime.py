@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -106,15 +105,16 @@ class Runtime:
         return read_text(Path(self.settings.corpus_dir) / info["path"])
 
 
-_CACHE: dict[Settings, tuple[float, Runtime]] = {}
+_CACHE: dict[tuple[Any, ...], Runtime] = {}
 
 
 def get_runtime(settings: Settings) -> Runtime:
-    """A Runtime per Settings, built on first use (loading the models takes seconds)."""
-    cached = _CACHE.get(settings)
-    if cached is None:
-        cached = (time.time(), Runtime(settings))
-        _CACHE[settings] = cached
+    """One Runtime per store, built on first use (loading the models takes seconds), refreshed after an ingest."""
+    key = (settings.store_dir, settings.corpus_dir, settings.chroma_host, settings.chroma_port,
+           settings.collection_prefix, settings.embedders, settings.embed_batch)
+    runtime = _CACHE.get(key)
+    if runtime is None:
+        runtime = _CACHE[key] = Runtime(settings)
     else:
-        cached[1].refresh()
-    return cached[1]
+        runtime.refresh()
+    return runtime

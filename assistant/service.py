@@ -60,7 +60,7 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
         notices[0] = messages.text("truncated", lang, n=str(settings.max_question_chars))
     runtime = get_runtime(settings)
     standalone = condense(text, history)
-    passages = runtime.search(standalone, asked if asked in ("en", "cs") else "en", filters=filters,
+    passages = runtime.search(standalone, asked if asked in ("en", "cs") else "en", k=settings.top_k, filters=filters,
                               expand=translate_terms)
     passages += _twin_passages(runtime, passages, standalone, lang, filters)
     t1 = time.perf_counter()
