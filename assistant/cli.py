@@ -35,6 +35,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if bar is None:
             from tqdm import tqdm
 
+            if not args.quiet:
+                print(f"Embedding {total} chunk vectors ({', '.join(settings.embedders)})…", file=sys.stderr, flush=True)
             bar = tqdm(total=total, unit="chunk", desc="Embedding", disable=args.quiet or None)
         bar.update(done - bar.n)
 

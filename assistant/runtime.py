@@ -15,7 +15,7 @@ from assistant.settings import Settings
 from assistant.types import Passage
 from index.embed import EMBEDDER_INFO, Embedder, make_embedder
 from index.keyword import KeywordIndex
-from index.store import Manifest, collection_name, get_collection, open_client
+from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
 
 
 class Runtime:
@@ -34,14 +34,19 @@ class Runtime:
                     f"The store at {settings.store_dir} has no '{name}' vectors from {want and want['model']}: "
                     f"run 'python -m assistant ingest' with the same embedders (PP_EMBEDDERS)"
                 )
-        self.manifest = manifest
         self.client = open_client(settings)
         self.embedders: dict[str, Embedder] = {n: make_embedder(n, settings) for n in settings.embedders}
-        self.stores = {n: ChromaVectorStore(chroma_collection=get_collection(self.client, collection_name(settings, n)))
-                       for n in settings.embedders}
-        self.primary = get_collection(self.client, collection_name(settings, settings.embedders[0]))
-        self.keyword = KeywordIndex.load(settings.store_dir / "bm25")
+        self._open(manifest)
         self._manifest_mtime = self._mtime()
+
+    def _open(self, manifest: Manifest) -> None:
+        """Point at the manifest's live generation of collections and BM25 index."""
+        s, gen = self.settings, manifest.generation
+        self.manifest = manifest
+        self.stores = {n: ChromaVectorStore(chroma_collection=get_collection(self.client, collection_name(s, n, gen)))
+                       for n in s.embedders}
+        self.primary = get_collection(self.client, collection_name(s, s.embedders[0], gen))
+        self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, gen))
 
     def _mtime(self) -> float:
         path = self.settings.store_dir / "manifest.json"
@@ -54,8 +59,7 @@ class Runtime:
             return False
         manifest = Manifest.load(self.settings.store_dir)
         if manifest is not None:
-            self.manifest = manifest
-            self.keyword = KeywordIndex.load(self.settings.store_dir / "bm25")
+            self._open(manifest)
         self._manifest_mtime = mtime
         return True
 

@@ -23,7 +23,7 @@ from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
 from index.keyword import KeywordIndex
 from index.load import META_SUFFIX, Document, LoadError, doc_id_for, iter_corpus, load_document
-from index.store import Manifest, collection_name, get_collection, open_client
+from index.store import Manifest, collection_name, generation_of, get_collection, keyword_dir, open_client
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
@@ -130,7 +130,11 @@ def _plan(settings: Settings, manifest: Manifest, rebuild: bool, report: IngestR
 
 
 def ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
-    """Bring the store in line with the corpus folder; unchanged documents cost nothing."""
+    """Bring the store in line with the corpus folder; unchanged documents cost nothing.
+
+    Changes are written into a new generation of collections and BM25 index; the manifest, written last
+    and atomically, switches readers over. A crash at any point leaves the previous generation live.
+    """
     started = time.perf_counter()
     report = IngestReport()
     store = settings.store_dir
@@ -139,66 +143,105 @@ def ingest(settings: Settings, rebuild: bool = False, progress: Progress | None 
     if unknown or not wanted:
         raise AssistantError(f"Unknown embedder(s) {unknown}: choose from {', '.join(EMBEDDER_INFO)}")
     with ingest_lock(store):
-        manifest = None if rebuild else Manifest.load(store)
-        if manifest is not None:
-            manifest.check_embedders(wanted, store)
-            if set(manifest.embedders) != set(wanted):
-                rebuild = True  # another set of dense legs: every collection is refilled
+        try:
+            old = Manifest.load(store)
+        except AssistantError:
+            if not rebuild:
+                raise
+            old = None  # an older layout or a corrupt manifest: start over
+        if old is not None and not rebuild:
+            old.check_embedders(wanted, store)
         chunking = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap, "tokenizer": "cl100k_base"}
-        if manifest is not None and manifest.chunking != chunking:
-            rebuild = True
-        manifest = manifest or Manifest()
-        todo, hashes = _plan(settings, manifest, rebuild, report)
-        removed = [d for d in manifest.documents if d not in hashes]
+        rebuild = rebuild or old is None or set(old.embedders) != set(wanted) or old.chunking != chunking
         client = open_client(settings, create=True)
-        if rebuild:
-            for name in set(manifest.embedders) | set(wanted):
-                try:
-                    client.delete_collection(collection_name(settings, name))
-                except Exception:  # absent already
-                    pass
-            manifest.documents = {}
-        collections = {name: get_collection(client, collection_name(settings, name)) for name in wanted}
-
-        docs: list[tuple[Document, list[Chunk]]] = []
-        for doc_id, path in todo.items():
-            try:
-                doc = load_document(path, settings.corpus_dir)
-                chunks = prepare(doc, settings)
-                if not chunks:
-                    raise LoadError(f"{path.name}: no text left after cleaning")
-            except (LoadError, OSError) as exc:
-                report.warnings.append(f"skipped {path.relative_to(settings.corpus_dir)}: {exc}")
-                hashes.pop(doc_id, None)
-                continue
-            docs.append((doc, chunks))
-
+        live = old.generation if old else -1
+        _drop_generations(client, store, settings, keep={live, live - 1} if old else set())  # a crashed run's leftovers
+        base = Manifest() if rebuild or old is None else old
+        todo, hashes = _plan(settings, base, rebuild, report)
+        removed = [d for d in base.documents if d not in hashes]
+        docs = _load_all(todo, hashes, settings, report)
+        if old is not None and not (docs or removed or rebuild):
+            report.documents, report.chunks = len(old.documents), sum(int(d["chunks"]) for d in old.documents.values())
+            report.seconds = time.perf_counter() - started
+            return report
+        manifest = Manifest(embedders=wanted, chunking=chunking, generation=live + 1,
+                            documents={} if rebuild else dict(base.documents))
+        collections = {n: get_collection(client, collection_name(settings, n, manifest.generation)) for n in wanted}
+        if not rebuild and old is not None:
+            keep = [d for d in old.documents if d not in removed and d not in {doc.doc_id for doc, _ in docs}]
+            _copy_documents(client, settings, old.generation, collections, keep)
         total = sum(len(c) for _, c in docs)
         if docs:
             _embed_and_store(docs, collections, settings, total, progress)
             report.embedded = total
         for doc_id in removed:
-            for coll in collections.values():
-                coll.delete(where={"doc_id": doc_id})
             manifest.documents.pop(doc_id, None)
             report.removed.append(doc_id)
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        for doc, chunks in docs:
-            (report.updated if doc.doc_id in manifest.documents else report.added).append(doc.doc_id)
-            manifest.documents[doc.doc_id] = {
-                "sha256": hashes[doc.doc_id], "chunks": len(chunks), "indexed_at": now,
-                "path": str(doc.path.relative_to(settings.corpus_dir)), "meta": doc.meta,
-                "chars": len(doc.text),
-            }
-        if docs or removed or not (store / "bm25" / "ids.json").exists():
-            _rebuild_keyword_index(collections[next(iter(wanted))], store)
-        manifest.embedders = wanted
-        manifest.chunking = chunking
+        _record(manifest, docs, hashes, settings, report)
+        _build_keyword_index(collections[next(iter(wanted))], keyword_dir(store, manifest.generation))
         manifest.save(store)
+        _drop_generations(client, store, settings, keep={manifest.generation, live})  # readers may still use `live`
     report.documents = len(manifest.documents)
     report.chunks = sum(int(d["chunks"]) for d in manifest.documents.values())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _load_all(todo: dict[str, Path], hashes: dict[str, str], settings: Settings,
+              report: IngestReport) -> list[tuple[Document, list[Chunk]]]:
+    """Load, clean and chunk the files to (re)index; a broken file is skipped with a warning."""
+    docs: list[tuple[Document, list[Chunk]]] = []
+    for doc_id, path in todo.items():
+        try:
+            doc = load_document(path, settings.corpus_dir)
+            chunks = prepare(doc, settings)
+            if not chunks:
+                raise LoadError(f"{path.name}: no text left after cleaning")
+        except (LoadError, OSError) as exc:
+            report.warnings.append(f"skipped {path.relative_to(settings.corpus_dir)}: {exc}")
+            hashes.pop(doc_id, None)
+            continue
+        docs.append((doc, chunks))
+    return docs
+
+
+def _record(manifest: Manifest, docs: list[tuple[Document, list[Chunk]]], hashes: dict[str, str],
+            settings: Settings, report: IngestReport) -> None:
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    for doc, chunks in docs:
+        (report.updated if doc.doc_id in manifest.documents else report.added).append(doc.doc_id)
+        manifest.documents[doc.doc_id] = {
+            "sha256": hashes[doc.doc_id], "chunks": len(chunks), "indexed_at": now,
+            "path": str(doc.path.relative_to(settings.corpus_dir)), "meta": doc.meta, "chars": len(doc.text),
+        }
+
+
+def _copy_documents(client: Any, settings: Settings, generation: int, collections: dict[str, Any],
+                    doc_ids: list[str], batch: int = 200) -> None:
+    """Carry unchanged documents' chunks and vectors into the new generation (no embedding)."""
+    for name, target in collections.items():
+        source = get_collection(client, collection_name(settings, name, generation))
+        for i in range(0, len(doc_ids), batch):
+            data = source.get(where={"doc_id": {"$in": doc_ids[i : i + batch]}},
+                              include=["embeddings", "documents", "metadatas"])
+            if data["ids"]:
+                target.add(ids=data["ids"], embeddings=data["embeddings"], documents=data["documents"],
+                           metadatas=data["metadatas"])
+
+
+def _drop_generations(client: Any, store: Path, settings: Settings, keep: set[int]) -> None:
+    """Delete our collections and BM25 folders of every generation not in `keep` (and the layout-1 ones)."""
+    legacy = {f"{settings.collection_prefix}_{name}" for name in EMBEDDER_INFO}
+    for coll in client.list_collections():
+        name = coll if isinstance(coll, str) else coll.name
+        gen = generation_of(name, settings.collection_prefix)
+        if (gen is not None and gen not in keep) or name in legacy:
+            client.delete_collection(name)
+    shutil.rmtree(store / "bm25", ignore_errors=True)
+    for folder in store.glob("bm25-g*"):
+        suffix = folder.name.removeprefix("bm25-g").removesuffix(".tmp")
+        if not suffix.isdigit() or int(suffix) not in keep or folder.name.endswith(".tmp"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _embed_and_store(docs: list[tuple[Document, list[Chunk]]], collections: dict[str, Any],
@@ -219,8 +262,6 @@ def _embed_and_store(docs: list[tuple[Document, list[Chunk]]], collections: dict
             done += min(step, len(texts) - i)
             if progress:
                 progress(done, total * len(collections))
-        for doc, _ in docs:
-            coll.delete(where={"doc_id": doc.doc_id})
         nodes: list[BaseNode] = [TextNode(id_=c.chunk_id, text=c.text, metadata=c.metadata(d.meta, d.text), embedding=v.tolist(),
                           excluded_embed_metadata_keys=["sentences", "raw"],
                           excluded_llm_metadata_keys=["sentences", "raw"],
@@ -230,17 +271,13 @@ def _embed_and_store(docs: list[tuple[Document, list[Chunk]]], collections: dict
         ChromaVectorStore(chroma_collection=coll).add(nodes)
 
 
-def _rebuild_keyword_index(collection: Any, store: Path) -> None:
-    """BM25 over every chunk in the store, written to a temp folder then swapped in."""
+def _build_keyword_index(collection: Any, folder: Path) -> None:
+    """BM25 over every chunk of the new generation, written to a temp folder then renamed."""
     data = collection.get(include=["documents", "metadatas"])
     index = KeywordIndex.build(list(data["ids"]), list(data["documents"]),
                                [str(m.get("language") or "en") for m in data["metadatas"]])
-    tmp = store / "bm25.tmp"
+    tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
     index.save(tmp)
-    old = store / "bm25.old"
-    shutil.rmtree(old, ignore_errors=True)
-    if (store / "bm25").exists():
-        (store / "bm25").rename(old)
-    tmp.rename(store / "bm25")
-    shutil.rmtree(old, ignore_errors=True)
+    tmp.rename(folder)

@@ -13,7 +13,7 @@ from assistant.errors import AssistantError
 from assistant.settings import Settings
 
 MANIFEST = "manifest.json"
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: generations (atomic swap of collections and BM25)
 
 
 def open_client(settings: Settings, create: bool = False) -> Any:
@@ -42,8 +42,19 @@ def open_client(settings: Settings, create: bool = False) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def collection_name(settings: Settings, embedder: str) -> str:
-    return f"{settings.collection_prefix}_{embedder}"
+def collection_name(settings: Settings, embedder: str, generation: int = 0) -> str:
+    """Each ingest that changes something writes a new generation; the manifest names the live one."""
+    return f"{settings.collection_prefix}_{embedder}_g{generation}"
+
+
+def keyword_dir(store_dir: Path, generation: int = 0) -> Path:
+    return store_dir / f"bm25-g{generation}"
+
+
+def generation_of(name: str, prefix: str) -> int | None:
+    """The generation in a collection name of ours, None for other collections."""
+    head, _, gen = name.rpartition("_g")
+    return int(gen) if head.startswith(prefix + "_") and gen.isdigit() else None
 
 
 def get_collection(client: Any, name: str) -> Any:
@@ -60,6 +71,7 @@ class Manifest:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id -> {sha256, chunks, ...}
     version: int = LAYOUT_VERSION
     updated_at: str = ""
+    generation: int = 0  # the live collections and BM25 folder
 
     @classmethod
     def load(cls, store_dir: Path) -> Manifest | None:
@@ -75,14 +87,16 @@ class Manifest:
                 f"The store at {store_dir} has layout version {data.get('version')}, this code needs "
                 f"{LAYOUT_VERSION}: run 'python -m assistant ingest --rebuild'"
             )
-        return cls(**{k: data[k] for k in ("embedders", "chunking", "documents", "version", "updated_at") if k in data})
+        return cls(**{k: data[k] for k in ("embedders", "chunking", "documents", "version", "updated_at", "generation")
+                      if k in data})
 
     def save(self, store_dir: Path) -> None:
         """Written last and atomically, so a crash leaves the previous manifest in place."""
         store_dir.mkdir(parents=True, exist_ok=True)
         self.updated_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         tmp = store_dir / (MANIFEST + ".tmp")
-        data = {"version": self.version, "updated_at": self.updated_at, "embedders": self.embedders,
+        data = {"version": self.version, "updated_at": self.updated_at, "generation": self.generation,
+                "embedders": self.embedders,
                 "chunking": self.chunking, "documents": self.documents}
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, store_dir / MANIFEST)

@@ -14,7 +14,8 @@ from index.store import Manifest, collection_name, get_collection, open_client
 
 
 def _ids(settings: Settings) -> set[str]:
-    coll = get_collection(open_client(settings), collection_name(settings, "minilm"))
+    gen = Manifest.load(settings.store_dir).generation  # type: ignore[union-attr]
+    coll = get_collection(open_client(settings), collection_name(settings, "minilm", gen))
     return set(coll.get(include=[])["ids"])
 
 
