@@ -59,12 +59,13 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
     if cut:
         notices[0] = messages.text("truncated", lang, n=str(settings.max_question_chars))
     runtime = get_runtime(settings)
-    standalone = condense(text, history)
-    passages = runtime.search(standalone, asked if asked in ("en", "cs") else "en", k=settings.top_k, filters=filters,
-                              expand=translate_terms)
-    passages += _twin_passages(runtime, passages, standalone, lang, filters)
-    t1 = time.perf_counter()
     answerer = _answerer(settings)
+    standalone = _llm_query(answerer, text, history, asked) or condense(text, history)
+    query = standalone
+    passages = runtime.search(query, asked if asked in ("en", "cs") else "en", k=settings.top_k, filters=filters,
+                              expand=translate_terms)
+    passages += _twin_passages(runtime, passages, query, lang, filters)
+    t1 = time.perf_counter()
     backend = str(getattr(answerer, "name", "extractive"))
     gate = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
     scored = score_sentences(standalone, lang, passages)
@@ -115,6 +116,27 @@ def ask(question: str, history: Sequence[Turn] | None = None, settings: Settings
     *_, final = ask_stream(question, history, settings, filters, answer_language, id)
     assert isinstance(final, Answer)
     return final
+
+
+REWRITE = """Rewrite the user's last question as one standalone search query for a document search engine.
+Resolve pronouns from the conversation. If the question is not in English, give the original-language query, \
+then " | ", then its English translation. Output only the query, nothing else."""
+
+
+def _llm_query(answerer: Any, question: str, history: Sequence[Turn] | None, lang: str) -> str:
+    """With an LLM: condense a follow-up and add an English translation to the query; '' to use the offline one."""
+    chat = getattr(answerer, "chat", None)
+    if chat is None or (not history and lang == "en"):
+        return ""
+    turns = "\n".join(f"{t.get('role')}: {t.get('content', '')[:500]}" for t in (history or [])[-6:])
+    msgs = [{"role": "system", "content": REWRITE},
+            {"role": "user", "content": f"Conversation:\n{turns}\n\nLast question: {question}"}]
+    try:
+        text = "".join(chat(msgs)).strip().splitlines()
+    except Exception:  # the offline condensed question is used instead
+        return ""
+    query = text[0].strip(' "') if text else ""
+    return query if 3 <= len(query) <= 600 else ""
 
 
 def verify_draft(draft: Draft, lang: str, runtime: Runtime | None = None

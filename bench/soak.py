@@ -1,0 +1,148 @@
+"""Soak test: many sequential questions through the library and concurrent chat sessions against a running
+Streamlit server; reports errors (must be 0) and memory growth (must stay within 10%).
+
+    python -m bench.soak [--asks 2000] [--sessions 8] [--per-session 5] [--minutes 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from assistant.settings import PROJECT_ROOT, configure_offline_runtime, load_settings
+
+configure_offline_runtime()
+
+GOLD = PROJECT_ROOT / "evals" / "datasets" / "gold.jsonl"
+
+
+def questions() -> list[str]:
+    rows = [json.loads(x) for x in GOLD.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return [r["question"] for r in rows if not r.get("history")]
+
+
+def library_soak(n: int, deadline: float) -> dict[str, Any]:
+    """n sequential ask() calls; RSS after a warm-up versus at the end."""
+    from assistant.service import ask
+
+    settings = load_settings()
+    qs = questions()
+    proc = psutil.Process()
+    errors: list[str] = []
+    warm = min(100, n // 10 or 1)
+    rss_warm = 0
+    done = 0
+    for i in range(n):
+        if time.monotonic() > deadline:
+            break
+        try:
+            ask(qs[i % len(qs)], settings=settings)
+        except Exception as exc:  # counted, not hidden
+            errors.append(f"{type(exc).__name__}: {exc}")
+        done += 1
+        if i + 1 == warm:
+            rss_warm = proc.memory_info().rss
+    rss_end = proc.memory_info().rss
+    growth = (rss_end - rss_warm) / rss_warm if rss_warm else 0.0
+    return {"asks": done, "errors": len(errors), "first_errors": errors[:3], "rss_after_warmup_mb": rss_warm / 2**20,
+            "rss_end_mb": rss_end / 2**20, "growth": growth, "ok": not errors and growth <= 0.10}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _session(url: str, qs: list[str], errors: list[str], browser: Any) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(url)
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.wait_for(timeout=180_000)
+        for i, q in enumerate(qs, 1):
+            box.fill(q)
+            box.press("Enter")
+            page.locator('[data-testid="stChatMessage"]').nth(2 * i - 1).wait_for(timeout=180_000)
+            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+        if page.get_by_test_id("stException").count():
+            errors.append("exception shown in the page")
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+    finally:
+        page.close()
+
+
+def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
+    """Concurrent browser sessions against `streamlit run`; server RSS after the first round versus the end."""
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "streamlit_app.py"),
+                               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
+                              cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ})
+    url = f"http://127.0.0.1:{port}"
+    errors: list[str] = []
+    try:
+        for _ in range(240):
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.5)
+        qs = questions()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            _session(url, qs[:1], errors, browser)  # warm-up
+            rss_warm = psutil.Process(server.pid).memory_info().rss
+            rounds = []
+            for r in range(2):
+                threads = [threading.Thread(target=_session, args=(url, qs[(s * per_session + r) % len(qs):][:per_session],
+                                                                   errors, browser)) for s in range(sessions)]
+                t0 = time.perf_counter()
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                rounds.append(time.perf_counter() - t0)
+            browser.close()
+        rss_end = psutil.Process(server.pid).memory_info().rss
+    finally:
+        server.terminate()
+        server.wait(30)
+    growth = (rss_end - rss_warm) / rss_warm
+    return {"sessions": sessions, "questions_per_session": per_session, "rounds_s": rounds, "errors": len(errors),
+            "first_errors": errors[:3], "rss_after_warmup_mb": rss_warm / 2**20, "rss_end_mb": rss_end / 2**20,
+            "growth": growth, "ok": not errors and growth <= 0.10}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--asks", type=int, default=2000)
+    parser.add_argument("--sessions", type=int, default=8)
+    parser.add_argument("--per-session", type=int, default=5)
+    parser.add_argument("--minutes", type=float, default=20.0, help="time bound for the library part")
+    parser.add_argument("--skip-server", action="store_true")
+    args = parser.parse_args()
+    result = {"library": library_soak(args.asks, time.monotonic() + args.minutes * 60)}
+    print(json.dumps(result, indent=1), flush=True)
+    if not args.skip_server and Path("/usr/bin/chromium").exists():
+        result["server"] = server_soak(args.sessions, args.per_session)
+        print(json.dumps(result["server"], indent=1))
+    sys.exit(0 if all(r["ok"] for r in result.values()) else 1)
+
+
+if __name__ == "__main__":
+    main()
