@@ -210,7 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     configure_offline_runtime()
-    args = build_parser().parse_args(argv)
+    args, extra = build_parser().parse_known_args(argv)
+    if extra and args.verb != "eval":
+        build_parser().error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.verb == "eval":
+        args.rest = [*args.rest, *extra]
     try:
         return int(args.func(args))
     except AssistantError as exc:

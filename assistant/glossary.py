@@ -36,3 +36,19 @@ def translate_terms(terms: list[str], lang: str) -> list[str]:
             if other not in out and other not in terms:
                 out.append(other)
     return out
+
+
+ACRONYMS = Path(__file__).parent / "data" / "acronyms.tsv"
+
+
+@lru_cache(maxsize=1)
+def acronym_expansions() -> dict[str, list[set[str]]]:
+    """Analyzed acronym term -> the analyzed terms of each of its expansions (English, Czech)."""
+    out: dict[str, list[set[str]]] = {}
+    for line in ACRONYMS.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        acronym, *expansions = line.split("\t")
+        for key in analyze(acronym, "en")[:1]:
+            out.setdefault(key, []).extend(set(analyze(e, lang)) for e, lang in zip(expansions, ("en", "cs")) if e)
+    return out

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.evidence import MONTHS
+from assistant.evidence import MONTHS, expansion_for
 from assistant.settings import Settings
 from assistant.types import Citation
 from index.chunk import split_sentences
@@ -79,28 +79,6 @@ def corpus_sentences(settings: Settings) -> Iterator[Sentence]:
                 n=0, doc_id=doc.doc_id, title=doc.title, chunk_id="", quote=doc.text[start:end], start=start, end=end,
                 score=1.0, date=str(doc.meta.get("date") or ""), language=doc.language,
                 publisher=str(doc.meta.get("publisher") or "")))
-
-
-def expansion_for(acronym: str, before: str) -> str:
-    """The words just before '(ACRONYM)' whose initials spell it, e.g. 'European Migration Network' for EMN."""
-    letters = [c.lower() for c in acronym if c.isalpha()]
-    spans = list(re.finditer(r"[\w’'\-]+", before))[-12:]
-    i, start = len(letters) - 1, None
-    for j in range(len(spans) - 1, -1, -1):
-        w = spans[j].group()
-        if i < 0:
-            break
-        if w.lower() in _SMALL:
-            continue
-        if w.isupper() and len(w) > 1 and "".join(letters[i - len(w) + 1 : i + 1]) == w.lower():
-            i, start = i - len(w), j
-        elif w[0].lower() == letters[i]:
-            i, start = i - 1, j
-        else:
-            return ""
-    if i >= 0 or start is None:
-        return ""
-    return before[spans[start].start() :].strip(" “”\"',:;")
 
 
 def glossary(settings: Settings) -> list[Term]:

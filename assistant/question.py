@@ -1,19 +1,36 @@
-"""What kind of answer a question wants, from its wording (English and Czech, with or without diacritics)."""
+"""What kind of answer a question wants, from its wording (English and Czech, with or without diacritics),
+and whether a sentence can be that answer (a 'how much' needs an amount, a 'when' a date...)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from assistant.evidence import expansion_for, months, numbers, years
 from index.keyword import fold
 
 _DATE = r"\b(when|what year|which year|since when|what date|kdy|v jakem roce|v kterem roce|ktery rok|od kdy|do kdy|datum)\b"
 _NUMBER = r"\b(how many|how much|number of|amount|budget|funding|kolik|pocet|castk|rozpoc|financ|how often|jak casto)\w*"
+_MONEY = (r"\b(how much (?:money|funding|did|was|were|is|has|eu)|budget|cost|costs|amount of (?:money|funding)|"
+          r"funds|funding|allocated|kolik penez|vyse (?:prispevku|financ|rozpoc)|rozpoc\w*|castk\w*|financovani)\b")
+_COUNT = r"\b(how many|number of|kolik(?! penez)|pocet)\b"
+_FREQUENCY = r"\b(how often|how frequently|jak casto|how regularly)\b"
+_WHERE = r"\b(where|in which city|kde|ve kterem meste|v jakem meste)\b"
+_ACRONYM = re.compile(r"(?i:stand for|full name of|acronym|zkratk\w*|znamená|znamena)\W+(?:(?i:the)\s+)?"
+                      r"([A-Z][A-Z0-9]+(?: [A-Z]{2,})?)\b|\b([A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?)\W+(?i:stand for|mean|znamená)")
 _LIST = (r"\b(what are|which are|list|name the|enumerate|what (?:are|were) the|which (?:states|countries|bodies|"
          r"organisations|organizations)|jake jsou|ktere jsou|jake byly|vyjmenuj|seznam|ktere (?:zeme|staty|organizace)|"
          r"what does .* (?:consist|include|encompass)|z ceho se sklada|co zahrnuje)\b")
 _WHO = r"\b(who|whom|which organi[sz]ation|which body|which country|kdo|koho|ktera organizace|ktery stat|ktera zeme)\b"
 _DEFINE = r"\b(what is|what does .* stand for|what's|co je|co znamena|co to je)\b"
+_AMOUNT = re.compile(r"\d[\d  ,.]*\s*(?:mil\.?|million|billion|mld\.?|tis\.?|thousand)?\s*(?:EUR|€|euro|Kč|CZK|USD|\$)"
+                     r"|(?:EUR|€|\$|USD|CZK)\s*\d|\d[\d  ,.]*\s*(?:million|billion|milion\w*|miliard\w*)", re.IGNORECASE)
+_FREQ_WORDS = re.compile(r"\b(annual\w*|yearly|once|twice|every|each year|per year|ročně|jednou|dvakrát|každ\w+|"
+                         r"pravideln\w+|regular\w*)\b", re.IGNORECASE)
+_PLACE = re.compile(r"\b(?:in|at|v|ve)\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
+                    r"November|December|the|The)\b)[A-ZÁ-Ž][a-zá-ž]+")
+_QUANTITY_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
+                             r"dva|dvě|tři|čtyři|pět|šest|sedm|osm|devět|deset)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -23,14 +40,54 @@ class QuestionType:
     listing: bool
     who: bool
     definition: bool
+    money: bool = False
+    count: bool = False
+    frequency: bool = False
+    where: bool = False
+    acronym: str = ""  # the acronym whose expansion is asked for
 
 
 def classify(question: str) -> QuestionType:
     q = fold(question)
+    m = _ACRONYM.search(question)
+    acronym = (m.group(1) or m.group(2)).upper() if m else ""
+    frequency = bool(re.search(_FREQUENCY, q))
     return QuestionType(
         date=bool(re.search(_DATE, q)),
         number=bool(re.search(_NUMBER, q)),
         listing=bool(re.search(_LIST, q)),
         who=bool(re.search(_WHO, q)),
         definition=bool(re.search(_DEFINE, q)),
+        money=bool(re.search(_MONEY, q)),
+        count=bool(re.search(_COUNT, q)) and not frequency,
+        frequency=frequency,
+        where=bool(re.search(_WHERE, q)),
+        acronym=acronym if len(acronym) >= 2 and acronym.replace(" ", "").isalnum() else "",
     )
+
+
+def can_answer(qtype: QuestionType, text: str) -> bool:
+    """Whether a sentence holds the kind of fact the question asks for."""
+    if qtype.money and not _AMOUNT.search(text):
+        return False
+    if qtype.count and not ((numbers(text) - years(text)) or _QUANTITY_WORDS.search(text)):
+        return False
+    if qtype.frequency and not (numbers(text) or _FREQ_WORDS.search(text)):
+        return False
+    if qtype.date and not qtype.money and not (years(text) or months(text)):
+        return False
+    if qtype.where and not _PLACE.search(text):
+        return False
+    if qtype.acronym:
+        at = text.find(f"({qtype.acronym})")
+        return at > 0 and bool(expansion_for(qtype.acronym, text[:at]))
+    return True
+
+
+# Words that say what kind of answer is wanted rather than what it is about: they weigh little in matching.
+FRAME_WORDS = {
+    "en": "often frequently held hold take place happen much many money amount number stand acronym mean means "
+          "full name year years cover covers date when where who which what kind kinds currently main",
+    "cs": "často konat konají koná kolik peněz peníze částka počet znamená zkratka zkratky rok roky roce letech "
+          "léta kdy kde kdo který která jaký jaká jaké přesně",
+}

@@ -69,7 +69,7 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
     backend = str(getattr(answerer, "name", "extractive"))
     gate = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
     scored = score_sentences(standalone, lang, passages)
-    evidence = scored[0].coverage if scored else 0.0
+    evidence = scored[0].coverage if scored and scored[0].eligible else 0.0
     if isinstance(answerer, ExtractiveAnswerer):
         draft = answerer.answer(standalone, lang, passages)
         yield draft.text

@@ -60,7 +60,7 @@ def split_answer(text: str) -> list[str]:
         if _FIXED.fullmatch(line):
             units.append(line)
             continue
-        for part in re.split(r"(?<=[.!?\]])\s+(?=[A-ZÁ-Ž\"“(])", line):
+        for part in re.split(r"(?<=[.!?\]])\s+(?=[A-ZÁ-Ž\"“(\d])", line):
             pending.append(part.strip())
             if _MARKER.search(part):
                 units.append("\n".join(pending))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant import messages
 from assistant.evidence import Evidence, months, numbers, sentences, years
-from assistant.glossary import translate_terms
-from assistant.question import QuestionType, classify
+from assistant.glossary import acronym_expansions, translate_terms
+from assistant.question import FRAME_WORDS, QuestionType, can_answer, classify
 from assistant.types import Citation, Passage
 from index.keyword import analyze
 
@@ -31,6 +32,7 @@ class Scored:
     score: float
     coverage: float
     terms: frozenset[str] = frozenset()
+    eligible: bool = True  # holds the names and the kind of fact the question asks for
 
 
 def _concepts(question: str, lang: str) -> list[tuple[str, set[str]]]:
@@ -41,24 +43,85 @@ def _concepts(question: str, lang: str) -> list[tuple[str, set[str]]]:
     return out
 
 
+def _must_have(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[tuple[int, bool]]:
+    """Concepts an answer cannot lack: acronyms, numbers and names (index, always-required?)."""
+    out: dict[int, bool] = {}
+    for k, m in enumerate(re.finditer(r"[\w’'-]+", question)):
+        word = m.group()
+        hard = word.isdigit() or (len(word) > 1 and word.isupper())
+        name = k > 0 and word[0].isupper() and not word.isupper()
+        if not (hard or name):
+            continue
+        terms = set(analyze(word, lang))
+        for i, (term, _) in enumerate(concepts):
+            if term in terms:
+                out[i] = out.get(i, False) or hard
+    return sorted(out.items())
+
+
+@lru_cache(maxsize=1)
+def _frame_terms() -> frozenset[str]:
+    return frozenset(t for lang, words in FRAME_WORDS.items() for t in analyze(words, lang))
+
+
+def _is_heading(text: str) -> bool:
+    return len(text) < 70 and not text.startswith("-") and not re.search(r"[.!?;]$", text)
+
+
+_ANAPHOR = re.compile(r"^(it|its|this|these|they|their|such|the project|the initiative|jedná se|tento|tato|toto|tuto|"
+                      r"tyto|ten|ta|to|jeho|její|jejich)\b", re.IGNORECASE)
+
+
+def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]:
+    """Sentences with their own terms, their heading's, weak context (title, previous sentence) and the
+    terms that name their subject (own, heading, and the previous sentence when they start with 'It'...)."""
+    pool: list[tuple[Evidence, set[str], set[str], set[str], set[str], int]] = []
+    index: dict[tuple[str, int, int], int] = {}
+    for rank, passage in enumerate(passages):
+        plang = passage.language or "en"
+        heading = set(analyze(str(passage.meta.get("heading") or ""), plang))
+        title = set(analyze(passage.title, plang))
+        previous: set[str] = set()
+        for ev in sentences(passage):
+            own = set(analyze(ev.text, plang))
+            subject = own | heading | title | (previous if _ANAPHOR.match(ev.text) else set())
+            key = (passage.doc_id, ev.start, ev.end)
+            if key in index:  # the same sentence seen in an overlapping chunk: keep the richer context
+                i = index[key]
+                e, o, h, w, sub, r = pool[i]
+                pool[i] = (e, o, h | heading, w | title | previous, sub | subject, r)
+            else:
+                index[key] = len(pool)
+                pool.append((ev, own, heading, title | previous, subject, rank))
+            if _is_heading(ev.text):
+                heading = own
+            previous = own
+    _link_neighbours(pool)
+    return pool
+
+
+def _link_neighbours(pool: list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]) -> None:
+    """A sentence that opens a chunk gets the sentence before it (from another retrieved chunk) as context."""
+    order = sorted(range(len(pool)), key=lambda i: (pool[i][0].passage.doc_id, pool[i][0].start))
+    for a, b in zip(order, order[1:]):
+        before, after = pool[a], pool[b]
+        if before[0].passage.doc_id != after[0].passage.doc_id or not 0 <= after[0].start - before[0].end <= 10:
+            continue
+        e, o, h, w, sub, r = after
+        pool[b] = (e, o, h, w | before[1], sub | (before[1] if _ANAPHOR.match(e.text) else set()), r)
+
+
 def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[Scored]:
-    """Every sentence of the passages scored by idf-weighted concept coverage, question type and rank."""
+    """Every sentence scored by idf-weighted coverage of the question's concepts (in the sentence, its
+    heading, or its weak context), the question type and rank; ineligible ones lack a required fact."""
     qtype = classify(question)
     concepts = _concepts(question, lang)
-    pool: list[tuple[Evidence, set[str], int]] = []
-    seen: set[tuple[str, int, int]] = set()
-    for rank, passage in enumerate(passages):
-        for ev in sentences(passage):
-            key = (passage.doc_id, ev.start, ev.end)
-            if key in seen:
-                continue
-            seen.add(key)
-            pool.append((ev, set(analyze(ev.text, passage.language or "en")), rank))
+    pool = _pool(passages)
     if not pool:
         return []
     df: dict[str, int] = {}
-    for _, terms, _ in pool:
-        for t in terms:
+    for _, own, _, _, _, _ in pool:
+        for t in own:
             df[t] = df.get(t, 0) + 1
 
     def idf(forms: set[str]) -> float:
@@ -66,19 +129,37 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         return math.log(1 + len(pool) / (1 + d)) + 0.5
 
     twins = set(_translations(passages))
-    weights = [idf(forms) for _, forms in concepts]
+    frame = _frame_terms()
+    weights = [idf(forms) * (0.3 if term in frame else 1.0) for term, forms in concepts]
     total = sum(weights) or 1.0
+    must = [(i, hard) for i, hard in _must_have(question, lang, concepts)
+            if hard or sum(1 for _, own, _, _, _, _ in pool if concepts[i][1] & own) <= 0.25 * len(pool)]
     out = []
-    for ev, terms, rank in pool:
-        matched = sum(w for (_, forms), w in zip(concepts, weights) if forms & terms)
-        coverage = matched / total
+    expansions = acronym_expansions()
+    for ev, own, heading, weak, subject, rank in pool:
+        credit = [_credit(term, forms, own, heading, weak, expansions) for term, forms in concepts]
+        named = [_credit(concepts[i][0], concepts[i][1], subject, set(), set(), expansions) > 0
+                 for i, hard in must if hard or ev.passage.language == lang]  # names are matched within a language
+        coverage = sum(c * w for c, w in zip(credit, weights)) / total
         score = coverage + _type_bonus(qtype, ev) + 0.1 * (1 - rank / max(1, len(passages)))
         if ev.passage.language == lang:
             score += 0.15 if ev.passage.doc_id in twins else 0.03  # cite the asker's language version first
-        if len(ev.text) < 25 and not ev.text.startswith("-"):
+        fragment = len(ev.text) < 25 and not ev.text.startswith("-")
+        if fragment:
             score -= 0.1  # headings and fragments make poor answers on their own
-        out.append(Scored(ev, score, coverage, frozenset(terms)))
-    return sorted(out, key=lambda s: -s.score)
+        eligible = all(named) and can_answer(qtype, ev.text) and not (
+            fragment and not qtype.listing)
+        out.append(Scored(ev, score, coverage, frozenset(own), eligible))
+    return sorted(out, key=lambda s: (not s.eligible, -s.score))
+
+
+def _credit(term: str, forms: set[str], own: set[str], heading: set[str], weak: set[str],
+            expansions: dict[str, list[set[str]]]) -> float:
+    """How well a sentence holds one question concept: itself 1, its heading 0.7, its context 0.5."""
+    for where, value in ((own, 1.0), (heading, 0.7), (weak, 0.5)):
+        if forms & where or any(e and e <= where for e in expansions.get(term, ())):
+            return value
+    return 0.0
 
 
 def _type_bonus(qtype: QuestionType, ev: Evidence) -> float:
@@ -152,7 +233,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
         scored = score_sentences(question, lang, passages)
-        if not scored or scored[0].coverage < self.threshold:
+        if not scored or not scored[0].eligible or scored[0].coverage < self.threshold:
             best = scored[0].coverage if scored else 0.0
             return Draft(text=messages.text("abstain", lang), citations=(), abstained=True, evidence_score=best)
         chosen = self._select(question, lang, scored, passages)
@@ -170,7 +251,7 @@ class ExtractiveAnswerer:
         limit = self.max_sentences + (2 if qtype.listing else 0)
         for item in scored:
             ev = item.evidence
-            if len(groups) >= self.max_sentences or item.coverage < floor:
+            if len(groups) >= self.max_sentences or item.coverage < floor or not item.eligible:
                 break
             if (ev.passage.doc_id, ev.start) in covered:
                 continue
@@ -213,9 +294,10 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topi
     citations: list[Citation] = []
     parts: list[str] = []
     foreign = {g[0].passage.language for g in groups} - {lang}
+    preface = ""
     if foreign and lang in ("cs", "ru", "en"):
         names = ", ".join(messages.language_name(f, lang) for f in sorted(foreign))
-        parts.append(messages.text("foreign_evidence", lang, language=names))
+        preface = messages.text("foreign_evidence", lang, language=names)
     for group in groups:
         first, last = group[0], group[-1]
         p = first.passage
@@ -234,6 +316,7 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topi
     if conflict:
         parts.append(conflict)
     text = "\n".join(parts) if any("\n" in p for p in parts) else " ".join(parts)
+    text = f"{preface}\n{text}" if preface else text  # on its own line: the checker knows it as ours
     return Draft(text=text, citations=tuple(citations), evidence_score=evidence_score)
 
 
