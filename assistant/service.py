@@ -65,6 +65,7 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
     passages = runtime.search(query, asked if asked in ("en", "cs") else "en", k=settings.top_k, filters=filters,
                               expand=translate_terms)
     passages += _twin_passages(runtime, passages, query, lang, filters)
+    passages += _continuations(runtime, passages)
     t1 = time.perf_counter()
     backend = str(getattr(answerer, "name", "extractive"))
     gate = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
@@ -199,6 +200,22 @@ def _twin_passages(runtime: Runtime, passages: list[Passage], query: str, lang: 
         return []
     only = Filters(doc_ids=tuple(sorted(twins)))
     return [p for p in runtime.search(query, lang, k=2, filters=only, expand=translate_terms) if p.chunk_id not in have]
+
+
+def _continuations(runtime: Runtime, passages: list[Passage]) -> list[Passage]:
+    """The next chunk of a passage that ends announcing a list ('the following objectives:')."""
+    from llama_index.core.schema import NodeWithScore
+
+    from assistant.retrieve import to_passage
+
+    have = {p.chunk_id for p in passages}
+    wanted = []
+    for p in passages:
+        doc, _, index = p.chunk_id.rpartition("#")
+        if p.text.rstrip().endswith(":") and index.isdigit() and f"{doc}#{int(index) + 1}" not in have:
+            wanted.append(f"{doc}#{int(index) + 1}")
+    nodes = runtime.fetch(wanted)
+    return [to_passage(NodeWithScore(node=nodes[c], score=0.0)) for c in wanted if c in nodes]
 
 
 def _closest(passages: list[Passage]) -> tuple[str, ...]:

@@ -168,7 +168,9 @@ def _type_bonus(qtype: QuestionType, ev: Evidence) -> float:
         bonus += 0.2
     if qtype.number and numbers(ev.text):
         bonus += 0.2
-    if qtype.listing and (ev.text.startswith("-") or ev.text.endswith(":")):
+    if qtype.listing and _introduces_list(ev):
+        bonus += 0.35  # the list itself beats sentences that merely mention it
+    elif qtype.listing and ev.text.startswith("-"):
         bonus += 0.1
     return bonus
 
@@ -196,11 +198,28 @@ def topic_years(text: str, topic: list[set[str]], lang: str, window: int = 6) ->
     return out
 
 
-def _list_block(best: Evidence) -> list[Evidence]:
-    """The heading line and list items around a list-like sentence, in source order."""
-    all_sents = sentences(best.passage)
-    i = best.position
+def _doc_sentences(best: Evidence, passages: list[Passage]) -> tuple[list[Evidence], int]:
+    """The sentences of best's document found in any retrieved chunk, in source order, and best's index."""
+    by_start = {e.start: e for p in passages if p.doc_id == best.passage.doc_id for e in sentences(p)}
+    by_start[best.start] = best
+    ordered = [by_start[k] for k in sorted(by_start)]
+    return ordered, ordered.index(best)
+
+
+def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
+    """The sentence with what completes it: the intro line and items of a list, the numbered parts an
+    intro announces ('the following three objectives:'), or the attribution line after a quotation."""
+    all_sents, i = _doc_sentences(best, passages)
     is_item = [s.text.startswith("-") for s in all_sents]
+    if best.text.startswith(("“", '"', "„")):
+        after = [s for s in all_sents[i + 1 : i + 3] if s.text.startswith("-") and len(s.text) < 80]
+        return [best, *after[:1]]
+    if best.text.endswith(":") and i + 1 < len(all_sents) and not is_item[i + 1]:
+        lead = " ".join(all_sents[i + 1].text.split()[:2])
+        end = i + 1
+        while end < len(all_sents) and end - i <= 6 and all_sents[end].text.startswith(lead):
+            end += 1
+        return all_sents[i:end] if end > i + 1 else [best]
     if not is_item[i] and not (best.text.endswith(":") and i + 1 < len(all_sents) and is_item[i + 1]):
         return [best]
     start = i
@@ -210,6 +229,11 @@ def _list_block(best: Evidence) -> list[Evidence]:
     while end < len(all_sents) and is_item[end]:
         end += 1
     return all_sents[start:end]
+
+
+def _introduces_list(ev: Evidence) -> bool:
+    nxt = sentences(ev.passage)[ev.position + 1 : ev.position + 2]
+    return ev.text.endswith(":") and bool(nxt) and (nxt[0].text.startswith("-") or bool(re.search(r"\b(I|1)\b", nxt[0].text)))
 
 
 def _translations(passages: list[Passage]) -> dict[str, set[str]]:
@@ -259,7 +283,7 @@ class ExtractiveAnswerer:
                 continue  # the same content in the other language version is already cited
             if groups and item.score < best.score * 0.55:
                 break
-            block = _list_block(ev) if qtype.listing or ev.text.startswith("-") else [ev]
+            block = _list_block(ev, passages)
             groups.append(block)
             covered.update((e.passage.doc_id, e.start) for e in block)
             used_docs.add(ev.passage.doc_id)
@@ -298,26 +322,37 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topi
     if foreign and lang in ("cs", "ru", "en"):
         names = ", ".join(messages.language_name(f, lang) for f in sorted(foreign))
         preface = messages.text("foreign_evidence", lang, language=names)
+    leads: list[Citation] = []
     for group in groups:
-        first, last = group[0], group[-1]
-        p = first.passage
-        quote = p.raw[first.start - p.start : last.end - p.start]
-        n = len(citations) + 1
-        citations.append(Citation(
-            n=n, doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id, quote=quote, start=first.start,
-            end=last.end, score=round(p.score, 4), date=str(p.meta.get("date") or ""),
-            language=p.language, publisher=str(p.meta.get("publisher") or ""),
-        ))
-        if len(group) == 1:
-            parts.append(f"{first.text} [{n}]")
-        else:
-            parts.append("\n".join(e.text for e in group) + f" [{n}]")
-    conflict = _conflict_line(groups, citations, lang, topic or [])
+        texts = []
+        for run in _runs(group):
+            first, last, p = run[0], run[-1], run[0].passage
+            citations.append(Citation(
+                n=len(citations) + 1, doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id,
+                quote=p.raw[first.start - p.start : last.end - p.start], start=first.start, end=last.end,
+                score=round(p.score, 4), date=str(p.meta.get("date") or ""), language=p.language,
+                publisher=str(p.meta.get("publisher") or ""),
+            ))
+            texts.append("\n".join(e.text for e in run) + f" [{citations[-1].n}]")
+        leads.append(citations[-len(texts)])
+        parts.append("\n".join(texts))
+    conflict = _conflict_line(groups, leads, lang, topic or [])
     if conflict:
         parts.append(conflict)
     text = "\n".join(parts) if any("\n" in p for p in parts) else " ".join(parts)
     text = f"{preface}\n{text}" if preface else text  # on its own line: the checker knows it as ours
     return Draft(text=text, citations=tuple(citations), evidence_score=evidence_score)
+
+
+def _runs(group: list[Evidence]) -> list[list[Evidence]]:
+    """Consecutive sentences from the same chunk: each run is one exact source span, one citation."""
+    runs: list[list[Evidence]] = []
+    for e in group:
+        if runs and runs[-1][-1].passage.chunk_id == e.passage.chunk_id:
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+    return runs
 
 
 def _conflict_line(groups: list[list[Evidence]], citations: list[Citation], lang: str, topic: list[set[str]]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from assistant.answerers.llm import Chat
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 
-_MODELS: dict[str, Any] = {}
+_MODELS: dict[str, tuple[Any, threading.Lock]] = {}  # one loaded model per file, used by one answer at a time
 
 
 def llamacpp_chat(settings: Settings) -> Chat:
@@ -22,12 +23,13 @@ def llamacpp_chat(settings: Settings) -> Chat:
     except ImportError:
         raise ImportError('llama.cpp answers need: pip install ".[llamacpp]"') from None
     if path not in _MODELS:
-        _MODELS[path] = Llama(model_path=path, n_ctx=4096, verbose=False)
-    llm = _MODELS[path]
+        _MODELS[path] = (Llama(model_path=path, n_ctx=4096, verbose=False), threading.Lock())
+    llm, lock = _MODELS[path]
 
     def chat(msgs: list[dict[str, str]]) -> Iterator[str]:
-        for chunk in llm.create_chat_completion(messages=msgs, stream=True, temperature=0.0, max_tokens=400):
-            delta = chunk["choices"][0].get("delta", {}).get("content")
-            if delta:
-                yield delta
+        with lock:  # a Llama holds one context: two threads (two app sessions) must not interleave in it
+            for chunk in llm.create_chat_completion(messages=msgs, stream=True, temperature=0.0, max_tokens=400):
+                delta = chunk["choices"][0].get("delta", {}).get("content")
+                if delta:
+                    yield delta
     return chat

@@ -31,18 +31,49 @@ class LLMError(RuntimeError):
     """The model endpoint failed after its retries."""
 
 
+# Text in a passage that speaks to the assistant rather than about the world: withheld from the model.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules)\b"
+    r"|^\W*(system|assistant|developer)\s*:|\byou are now\b"
+    r"|\byour (only |sole |new )?(answer|reply|response|task|role|instructions?)\b", re.IGNORECASE)
+_SPECIAL = re.compile(r"<\|[^|>]{1,40}\|>|<{3,}|>{3,}")  # chat-template tokens, our own delimiters
+
+
+def instruction_like(sentence: str) -> bool:
+    """A sentence that gives the assistant orders or a role (a prompt injection), not a fact."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def defang(text: str) -> str:
+    """A passage made safe to quote to a model: instruction-like sentences withheld, [n] markers turned
+    into (n) so they cannot pose as our citations, template tokens and block delimiters removed."""
+    parts = re.split(r"((?<=[.!?])\s+|\n+)", _SPECIAL.sub(" ", text))
+    kept = "".join("(…)" if instruction_like(part) else part for part in parts)
+    return re.sub(r"\[(\d+)\]", r"(\1)", kept)
+
+
 def format_passages(passages: list[Passage]) -> str:
     blocks = []
     for i, p in enumerate(passages, 1):
         date = p.meta.get("date") or "undated"
-        blocks.append(f"[{i}] {p.title} ({p.language}, {date})\n<<<\n{p.text}\n>>>")
+        blocks.append(f"[{i}] {defang(p.title)} ({p.language}, {date})\n<<<\n{defang(p.text)}\n>>>")
     return "\n\n".join(blocks)
+
+
+# One worked exchange: small local models ignore "end every sentence with [n]" until they see it done.
+EXAMPLE = (
+    "Source passages:\n\n[1] Harbour report (en, 2019)\n<<<\nThe harbour of Tallinn was expanded in 2019. "
+    "It handles ten million passengers a year.\n>>>\n\n[2] City news (en, 2020)\n<<<\n"
+    "The new ferry terminal opened on 3 May 2020.\n>>>\n\nQuestion: When did the ferry terminal open?",
+    "The new ferry terminal opened on 3 May 2020 [2].",
+)
 
 
 def build_messages(question: str, lang: str, passages: list[Passage]) -> list[dict[str, str]]:
     system = SYSTEM.format(abstain=messages.text("abstain", lang), language=messages.language_name(lang, "en"))
     user = f"Source passages:\n\n{format_passages(passages)}\n\nQuestion: {question}"
-    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": EXAMPLE[0]},
+            {"role": "assistant", "content": EXAMPLE[1]}, {"role": "user", "content": user}]
 
 
 def passage_citations(passages: list[Passage]) -> dict[int, Citation]:
@@ -54,22 +85,29 @@ def passage_citations(passages: list[Passage]) -> dict[int, Citation]:
 
 
 class LLMAnswerer:
-    """Streams an answer from a chat model; retries before the first token, then gives up with LLMError."""
+    """Streams an answer from a chat model; retries transient failures before the first token, then
+    gives up with LLMError (text already streamed cannot be taken back, so a later failure is final)."""
 
     def __init__(self, name: str, chat: Chat, settings: Settings) -> None:
         self.name, self.chat, self.retries = name, chat, settings.llm_retries
+        self._secret = settings.llm_api_key
 
     def stream(self, question: str, lang: str, passages: list[Passage]) -> Iterator[str]:
         msgs = build_messages(question, lang, passages)
         delay = 0.5
         for attempt in range(self.retries + 1):
+            streamed = False
             try:
-                yield from self.chat(msgs)
+                for delta in self.chat(msgs):
+                    streamed = True
+                    yield delta
+                if not streamed:
+                    raise LLMError("the model returned no text")
                 return
             except Exception as exc:  # any SDK or transport failure
-                if attempt == self.retries:
-                    raise LLMError(_describe(exc)) from exc
-                time.sleep(delay)
+                if streamed or attempt == self.retries or not _transient(exc):
+                    raise LLMError(_describe(exc, self._secret)) from exc
+                time.sleep(max(delay, _retry_after(exc)))
                 delay *= 2
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
@@ -84,12 +122,33 @@ class LLMAnswerer:
         return Draft(text=text, citations=tuple(cited.values()))
 
 
-def _describe(exc: BaseException) -> str:
-    """A one-line reason without secrets (SDK messages can echo request headers)."""
-    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+def _describe(exc: BaseException, secret: str = "") -> str:
+    """A one-line reason without secrets (SDK messages and error bodies can echo request headers)."""
+    status = _status(exc)
     name = type(exc).__name__
-    text = re.sub(r"(sk|key|Bearer)[-_ A-Za-z0-9]{8,}", "***", str(exc))[:120]
+    text = str(exc).replace(secret, "***") if secret else str(exc)
+    text = re.sub(r"(sk|key|Bearer)[-_ A-Za-z0-9]{8,}", "***", " ".join(text.split()))[:120]
     return f"{name}{f' {status}' if status else ''}: {text}" if text else name
+
+
+def _status(exc: BaseException) -> int | None:
+    status = getattr(exc, "status_code", None) or getattr(getattr(exc, "response", None), "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _transient(exc: BaseException) -> bool:
+    """Worth another try: no HTTP status (transport, timeout, bad stream), 408, 409, 429 or a 5xx."""
+    status = _status(exc)
+    return status is None or status in (408, 409, 429) or status >= 500
+
+
+def _retry_after(exc: BaseException, cap: float = 30.0) -> float:
+    """The seconds a 429/503 response asks us to wait (Retry-After), capped."""
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    try:
+        return min(cap, max(0.0, float(headers.get("retry-after", 0))))
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _llama_index_chat(llm: Any) -> Chat:
