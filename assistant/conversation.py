@@ -12,7 +12,7 @@ Turn = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
 
 _REFERS = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same|"
-    r"to|ho|jej|jeho|její|jejich|ní|něj|tam|ten|ta|tento|tato|toto|tom|tomu|tuto|tyto|oni|ono|ona)\b",
+    r"to|ho|jej|jeho|její|jejich|ní|něj|tam|ten|ta|tento|tato|toto|tom|tomu|tuto|tyto|oni|ono|ona|svou|svůj|své|ji|je)\b",
     re.IGNORECASE)
 _AND = re.compile(r"^\s*(and|also|what about|how about|a|i|a co|co třeba)\b", re.IGNORECASE)
 
@@ -22,20 +22,21 @@ def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
     if not any(t.get("role") == "user" and t.get("content", "").strip() for t in history):
         return False
     words = re.findall(r"\w+", question)
-    return (bool(_REFERS.search(question)) or bool(_AND.match(question)) or len(words) <= 3) and \
-        not entities(question) and len(words) <= 12
+    if entities(question) or len(words) > 12:
+        return False  # it names its own subject
+    return bool(_REFERS.search(question)) or bool(_AND.match(question)) or len(words) <= 8
 
 
 def subject_of(history: Sequence[Turn]) -> str:
-    """The names (or, failing that, the content words) of the most recent user turn that has some."""
+    """The content words of the most recent user turn that has some ('Migration Observatory')."""
+    from assistant.question import FRAME_WORDS
+
+    frame = {fold(w) for words in FRAME_WORDS.values() for w in words.split()}
     for turn in reversed([t for t in history if t.get("role") == "user"]):
-        text = turn.get("content", "")
-        names = sorted(entities(text), key=lambda e: text.find(e))
-        if names:
-            return ", ".join(n for n in names if not any(n != m and n in m for m in names))
-        words = [w for w in re.findall(r"\w+", text) if fold(w) not in STOPWORDS and len(w) > 2]
+        words = [w for w in re.findall(r"[\w’'-]+", turn.get("content", ""))
+                 if fold(w) not in STOPWORDS and fold(w) not in frame and len(w) > 1]
         if words:
-            return " ".join(words)
+            return " ".join(words[:10])
     return ""
 
 

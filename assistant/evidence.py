@@ -60,7 +60,7 @@ def months(text: str) -> set[int]:
 def entities(text: str) -> set[str]:
     """Acronyms and capitalised names not at a sentence start (a cheap offline NER)."""
     found = set(re.findall(r"\b[A-Z][A-Z0-9]{1,}(?:[- ][A-Z]{2,})*(?:-[A-Z][a-z]+)?\b", text))
-    for m in re.finditer(r"(?<=[\w,;:] )([A-ZÁ-Ž][a-zá-ž]+(?: [A-ZÁ-Ž][a-zá-ž]+)*)", text):
+    for m in re.finditer(r"(?<=[\w,;:] )([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+(?: [A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+)*)", text):
         found.add(m.group(1))
     return found
 

@@ -99,7 +99,7 @@ def glossary(settings: Settings) -> list[Term]:
     return sorted(terms.values(), key=lambda t: t.acronym)
 
 
-_DATE = re.compile(r"(?:(\d{1,2})(?:-\d{1,2})?\.?\s+)?(?:([A-Za-zá-žÁ-Ž]+)\s+)?((?:19|20)\d{2})(?!\d)")
+_DATE = re.compile(r"(?:(\d{1,2})(?:-\d{1,2})?\.?\s+)?(?:([A-Za-záčďéěíňóřšťúůýžÁ-Ž]+)\s+)?((?:19|20)\d{2})(?!\d)")
 
 
 def _when(text: str) -> tuple[int, int, str] | None:

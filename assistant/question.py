@@ -28,8 +28,9 @@ _AMOUNT = re.compile(r"\d[\d  ,.]*\s*(?:mil\.?|million|billion|mld\.?|tis\.?|tho
 _FREQ_WORDS = re.compile(r"\b(annual\w*|yearly|once|twice|every|each year|per year|ročně|jednou|dvakrát|každ\w+|"
                          r"pravideln\w+|regular\w*)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:in|at|v|ve)\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
-                    r"November|December|the|The)\b)[A-ZÁ-Ž][a-zá-ž]+")
+                    r"November|December|the|The)\b)[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+")
 _QUANTITY_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
+                             r"twofold|threefold|fourfold|fivefold|"
                              r"dva|dvě|tři|čtyři|pět|šest|sedm|osm|devět|deset)\b", re.IGNORECASE)
 
 
@@ -66,13 +67,18 @@ def classify(question: str) -> QuestionType:
     )
 
 
+def is_specific(qtype: QuestionType) -> bool:
+    """The question names the kind of fact it wants, so a sentence holding one is strong evidence."""
+    return qtype.money or qtype.count or qtype.frequency or qtype.date or qtype.where or bool(qtype.acronym)
+
+
 def can_answer(qtype: QuestionType, text: str) -> bool:
     """Whether a sentence holds the kind of fact the question asks for."""
     if qtype.money and not _AMOUNT.search(text):
         return False
     if qtype.count and not ((numbers(text) - years(text)) or _QUANTITY_WORDS.search(text)):
         return False
-    if qtype.frequency and not (numbers(text) or _FREQ_WORDS.search(text)):
+    if qtype.frequency and not (numbers(text) or _FREQ_WORDS.search(text) or _QUANTITY_WORDS.search(text)):
         return False
     if qtype.date and not qtype.money and not (years(text) or months(text)):
         return False

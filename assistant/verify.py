@@ -26,7 +26,7 @@ _TAG = re.compile(r"<[^>]{1,200}>")
 _NEGATION = re.compile(
     r"\b(not|no|never|neither|nor|none|cannot|without|n't|ne|nikdy|žádn\w*|nebyl\w*|není|nejsou|nebude\w*|nemá\w*"
     r"|nemůže\w*|nelze|bez)\b|n't\b", re.IGNORECASE)
-_CZ_NEG_VERB = re.compile(r"\bne(?!j)[a-zá-ž]{3,}", re.IGNORECASE)  # Czech verbs negate with a ne- prefix
+_CZ_NEG_VERB = re.compile(r"\bne(?!j)[a-záčďéěíňóřšťúůýž]{3,}", re.IGNORECASE)  # Czech verbs negate with a ne- prefix
 
 _FIXED = re.compile("|".join(  # lines the assistant composes itself around quoted evidence
     re.sub(r"\\\{\w+\\\}", ".*", re.escape(t)) for key in ("foreign_evidence", "conflict")
@@ -60,7 +60,7 @@ def split_answer(text: str) -> list[str]:
         if _FIXED.fullmatch(line):
             units.append(line)
             continue
-        for part in re.split(r"(?<=[.!?\]])\s+(?=[A-ZÁ-Ž\"“(\d])", line):
+        for part in re.split(r"(?<=[.!?\]])\s+(?=[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ\"“(\d])", line):
             pending.append(part.strip())
             if _MARKER.search(part):
                 units.append("\n".join(pending))

@@ -10,7 +10,7 @@ from functools import lru_cache
 from assistant import messages
 from assistant.evidence import Evidence, months, numbers, sentences, years
 from assistant.glossary import acronym_expansions, translate_terms
-from assistant.question import FRAME_WORDS, QuestionType, can_answer, classify
+from assistant.question import FRAME_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
 from index.keyword import analyze
 
@@ -257,7 +257,8 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
         scored = score_sentences(question, lang, passages)
-        if not scored or not scored[0].eligible or scored[0].coverage < self.threshold:
+        threshold = self.threshold * (0.6 if is_specific(classify(question)) else 1.0)
+        if not scored or not scored[0].eligible or scored[0].coverage < threshold:
             best = scored[0].coverage if scored else 0.0
             return Draft(text=messages.text("abstain", lang), citations=(), abstained=True, evidence_score=best)
         chosen = self._select(question, lang, scored, passages)
