@@ -5,6 +5,7 @@ Only renders: every answer, glossary entry and report comes from assistant/, ind
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -255,8 +256,76 @@ def corpus_page(settings: Settings, runtime: Runtime) -> None:
 
 
 def evaluation_page(settings: Settings) -> None:
+    """Run the grounding evaluation or load a saved report; metrics, charts, per-question drill-down, baseline."""
+    from evals.report import compare, gate, headline, load_report, load_thresholds
+    from evals.run import GOLD, THRESHOLDS, run_eval
+
     st.title("Evaluation")
-    st.info("The evaluation page is being built.")
+    out = settings.eval_dir
+    reports = sorted(out.glob("*/report.json"), reverse=True) if out.exists() else []
+    left, right = st.columns(2)
+    if left.button("Run the evaluation now (about 3 minutes)", key="run_eval"):
+        bar = st.progress(0.0, text="Asking the gold questions…")
+        report = run_eval(settings, GOLD, progress=lambda i, n: bar.progress(i / n, text=f"{i}/{n} questions"))
+        bar.empty()
+        st.session_state["eval_report"] = report
+    names = [str(p.parent.name) for p in reports]
+    pick = right.selectbox("…or load a saved report", names, index=None, key="eval_pick")
+    uploaded = right.file_uploader("…or upload a report.json", type=["json"], key="eval_upload")
+    if pick:
+        st.session_state["eval_report"] = load_report(out / pick / "report.json")
+    if uploaded is not None:
+        st.session_state["eval_report"] = json.loads(uploaded.getvalue())
+    report = st.session_state.get("eval_report")
+    if not report:
+        st.info("No report loaded yet.")
+        return
+    metrics = report.get("metrics") or headline(report)
+    verdict = gate(report, load_thresholds(THRESHOLDS))
+    (st.success if verdict["passed"] else st.error)(
+        "Gate: PASS" if verdict["passed"] else "Gate: FAIL — " + ", ".join(r["metric"] for r in verdict["results"] if not r["passed"]))
+    keys = ["retrieval.hit@5.en", "retrieval.hit@5.cs", "retrieval.hit@5.cross-lingual", "answer.fact_recall",
+            "grounding.citation_precision", "answer.unanswerable_refused", "answer.false_abstention", "latency.p50_ms"]
+    cols = st.columns(4)
+    for i, key in enumerate(keys):
+        value = metrics.get(key, {}).get("value")
+        cols[i % 4].metric(key, "—" if value is None else (f"{value:.0f} ms" if "latency" in key else f"{value:.3f}"))
+    _eval_charts(report)
+    _eval_cases(report)
+    base_name = st.selectbox("Compare with a baseline report", names, index=None, key="eval_base")
+    if base_name:
+        rows = compare(report, load_report(out / base_name / "report.json"))
+        st.dataframe([r for r in rows if r.get("delta") or r["metric"].startswith("case")], hide_index=True,
+                     use_container_width=True)
+
+
+def _eval_charts(report: dict[str, Any]) -> None:
+    import pandas as pd
+
+    tags = {tag: row["passed"]["value"] for tag, row in report.get("by_tag", {}).items()
+            if row["passed"]["value"] is not None}
+    left, right = st.columns(2)
+    left.caption("Pass rate per tag")
+    left.bar_chart(pd.Series(tags, name="pass rate"))
+    right.caption("Latency per question (ms)")
+    right.bar_chart(pd.Series([c["latency_ms"] for c in report["cases"]], name="ms").sort_values(ignore_index=True))
+
+
+def _eval_cases(report: dict[str, Any]) -> None:
+    cases = report["cases"]
+    only_failed = st.toggle("Only failed questions", value=True, key="eval_failed")
+    rows = [{"id": c["id"], "passed": c["passed"], "outcome": c["outcome"], "language": c["language"],
+             "failures": ", ".join(c["failures"]), "question": c["question"]}
+            for c in cases if not (only_failed and c["passed"])]
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+    pick = st.selectbox("Open a question", [r["id"] for r in rows], index=None, key="eval_case")
+    case = next((c for c in cases if c["id"] == pick), None)
+    if case:
+        st.markdown(f"**{case['question']}**")
+        st.text(case["answer"])  # shown as text: answers quote documents
+        for why, detail in case["failures"].items():
+            st.warning(f"{why}: {detail}")
+        st.json({"facts": case["facts"], "checks": case["checks"], "citations": case["citations"]}, expanded=False)
 
 
 def main() -> None:

@@ -40,6 +40,7 @@ class Settings:
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
     feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
+    eval_dir: Path = PROJECT_ROOT / "evals" / "out"  # evaluation runs: answers.jsonl, report.json, report.md
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given non-None fields changed."""
@@ -76,6 +77,7 @@ _ENV = {  # environment variable -> Settings field
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
     "PP_LLAMACPP_MODEL": "llamacpp_model_path",
     "PP_FEEDBACK_PATH": "feedback_path",
+    "PP_EVAL_DIR": "eval_dir",
 }
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.settings import PROJECT_ROOT, Settings
+from assistant.settings import Settings
 from evals import metrics
 from evals.metrics import Metric, Row, Similarity
 
@@ -231,7 +231,7 @@ def score_records(records: Sequence[dict[str, Any]], cases: Sequence[dict[str, A
 
 def default_out_dir(settings: Settings) -> Path:
     """evals/out/<timestamp>-<backend>: one folder per run, never overwritten."""
-    return PROJECT_ROOT / "evals" / "out" / f"{datetime.now():%Y%m%d-%H%M%S}-{settings.resolved_answerer}"
+    return settings.eval_dir / f"{datetime.now():%Y%m%d-%H%M%S}-{settings.resolved_answerer}"
 
 
 def run_eval(settings: Settings, dataset_path: Path = GOLD, out_dir: Path | None = None, progress: Progress | None = None,

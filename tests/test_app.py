@@ -115,3 +115,22 @@ def test_script_in_documents_is_shown_as_text() -> None:
     c = Citation(n=1, doc_id="d", title="t", chunk_id="d#0", quote=source[6:34], start=6, end=34, score=1.0)
     html = highlighted_context(source, c)
     assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>" in html
+
+
+def test_evaluation_page_loads_a_report(indexed: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evals.run import run_eval
+
+    for name in ("first", "second"):
+        run_eval(indexed, out_dir=tmp_path / name, limit=4)
+    monkeypatch.setenv("PP_STORE_DIR", str(indexed.store_dir))
+    monkeypatch.setenv("PP_CORPUS_DIR", str(indexed.corpus_dir))
+    monkeypatch.setenv("PP_EVAL_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.sidebar.radio(key="page").set_value("Evaluation").run()
+    at.selectbox(key="eval_pick").set_value("second").run()
+    assert not at.exception
+    assert any("Gate:" in x.value for x in [*at.success, *at.error])
+    assert len(at.metric) == 8 and at.dataframe
+    at.selectbox(key="eval_base").set_value("first").run()
+    assert not at.exception
