@@ -88,3 +88,15 @@ def expansion_for(acronym: str, before: str) -> str:
     if i >= 0 or start is None:
         return ""
     return before[spans[start].start() :].strip(" “”\"',:;")
+
+
+# Text in a passage that speaks to the assistant rather than about the world: withheld from the model.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules)\b"
+    r"|^\W*(system|assistant|developer)\s*:|\byou are now\b"
+    r"|\byour (only |sole |new )?(answer|reply|response|task|role|instructions?)\b", re.IGNORECASE)
+
+
+def instruction_like(sentence: str) -> bool:
+    """A sentence that gives the assistant orders or a role (a prompt injection), not a fact."""
+    return bool(_INSTRUCTION.search(sentence))

@@ -26,6 +26,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "Jazykový model selhal ({error}); toto je offline odpověď.",
         "ru": "Языковая модель не ответила ({error}); это офлайн-ответ.",
     },
+    "uncheckable": {
+        "en": "The model's answer could not be checked against the sources; this is the offline answer.",
+        "cs": "Odpověď jazykového modelu nešlo ověřit ve zdrojích; toto je offline odpověď.",
+        "ru": "Ответ модели не удалось проверить по источникам; это офлайн-ответ.",
+    },
     "truncated": {
         "en": "The question was shortened to {n} characters.",
         "cs": "Otázka byla zkrácena na {n} znaků.",

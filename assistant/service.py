@@ -94,7 +94,13 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
     body, citations = draft.text, draft.citations
     if not draft.abstained:
         body, citations, checks, flagged = verify_draft(draft, lang, runtime)
-        if flagged:
+        if not citations and backend != "extractive":  # nothing the model said survived the check
+            draft = gate.answer(standalone, lang, passages)
+            notices.append(messages.text("uncheckable", lang))
+            backend, flagged = "extractive", False
+            body, citations, checks, _ = verify_draft(draft, lang, runtime) if not draft.abstained else \
+                (draft.text, (), (), False)
+        if flagged and citations:
             notices.append(messages.text("unverified", lang))
         if not citations:
             body, citations = messages.text("abstain", lang), ()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import messages
-from assistant.evidence import Evidence, months, numbers, sentences, years
+from assistant.evidence import Evidence, instruction_like, months, numbers, sentences, years
 from assistant.glossary import acronym_expansions, translate_terms
 from assistant.question import FRAME_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
@@ -147,7 +147,8 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         fragment = len(ev.text) < 25 and not ev.text.startswith("-")
         if fragment:
             score -= 0.1  # headings and fragments make poor answers on their own
-        eligible = all(named) and can_answer(qtype, ev.text) and not (
+        eligible = all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and not (
+            re.search(r"(?:^|\s)\[?\d+\](?=\s|$)", ev.text)) and not (  # a quoted "[2]" would pose as our citation
             fragment and not qtype.listing)
         out.append(Scored(ev, score, coverage, frozenset(own), eligible))
     return sorted(out, key=lambda s: (not s.eligible, -s.score))

