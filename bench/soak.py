@@ -65,29 +65,33 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _session(url: str, qs: list[str], errors: list[str], browser: Any) -> None:
-    page = browser.new_page()
+def _session(url: str, qs: list[str], errors: list[str], done: list[int]) -> None:
+    """One chat session in its own browser (Playwright's sync API is bound to one thread)."""
+    from playwright.sync_api import sync_playwright
+
     try:
-        page.goto(url)
-        box = page.get_by_test_id("stChatInputTextArea")
-        box.wait_for(timeout=180_000)
-        for i, q in enumerate(qs, 1):
-            box.fill(q)
-            box.press("Enter")
-            page.locator('[data-testid="stChatMessage"]').nth(2 * i - 1).wait_for(timeout=180_000)
-            page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
-        if page.get_by_test_id("stException").count():
-            errors.append("exception shown in the page")
-    except Exception as exc:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto(url)
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.wait_for(timeout=300_000)
+            for i, q in enumerate(qs, 1):
+                box.fill(q)
+                box.press("Enter")
+                page.locator('[data-testid="stChatMessage"]').nth(2 * i - 1).wait_for(timeout=300_000)
+                page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                       timeout=300_000)
+            if page.get_by_test_id("stException").count():
+                errors.append("exception shown in the page")
+            browser.close()
+        done.append(len(qs))
+    except BaseException as exc:  # noqa: BLE001  (greenlet errors are not Exceptions)
         errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
-    finally:
-        page.close()
 
 
 def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
     """Concurrent browser sessions against `streamlit run`; server RSS after the first round versus the end."""
-    from playwright.sync_api import sync_playwright
-
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "streamlit_app.py"),
                                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
@@ -103,29 +107,28 @@ def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
             except OSError:
                 time.sleep(0.5)
         qs = questions()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            _session(url, qs[:1], errors, browser)  # warm-up
-            rss_warm = psutil.Process(server.pid).memory_info().rss
-            rounds = []
-            for r in range(2):
-                threads = [threading.Thread(target=_session, args=(url, qs[(s * per_session + r) % len(qs):][:per_session],
-                                                                   errors, browser)) for s in range(sessions)]
-                t0 = time.perf_counter()
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join()
-                rounds.append(time.perf_counter() - t0)
-            browser.close()
+        done: list[int] = []
+        _session(url, qs[:1], errors, done)  # warm-up: models load in the server
+        rss_warm = psutil.Process(server.pid).memory_info().rss
+        rounds = []
+        for r in range(2):
+            threads = [threading.Thread(target=_session, args=(url, qs[(s * per_session + r) % len(qs):][:per_session],
+                                                               errors, done)) for s in range(sessions)]
+            t0 = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            rounds.append(time.perf_counter() - t0)
         rss_end = psutil.Process(server.pid).memory_info().rss
     finally:
         server.terminate()
         server.wait(30)
     growth = (rss_end - rss_warm) / rss_warm
-    return {"sessions": sessions, "questions_per_session": per_session, "rounds_s": rounds, "errors": len(errors),
+    return {"sessions": sessions, "questions_per_session": per_session, "rounds_s": rounds,
+            "questions_answered": sum(done), "errors": len(errors),
             "first_errors": errors[:3], "rss_after_warmup_mb": rss_warm / 2**20, "rss_end_mb": rss_end / 2**20,
-            "growth": growth, "ok": not errors and growth <= 0.10}
+            "growth": growth, "ok": not errors and growth <= 0.10 and sum(done) == 1 + 2 * sessions * per_session}
 
 
 def main() -> None:
