@@ -38,6 +38,19 @@ class Runtime:
         self.embedders: dict[str, Embedder] = {n: make_embedder(n, settings) for n in settings.embedders}
         self._open(manifest)
         self._manifest_mtime = self._mtime()
+        self._warm()
+
+    @staticmethod
+    def _warm() -> None:
+        """Load the lazy dictionaries now, not on the first question (simplemma, glossary, language model)."""
+        from assistant.glossary import acronym_expansions, translate_terms
+        from index.keyword import analyze
+        from index.language import detect_language
+
+        detect_language("Kdy byla podepsána deklarace?")
+        translate_terms(analyze("migrace a azyl", "cs"), "cs")
+        analyze("migration and asylum", "en")
+        acronym_expansions()
 
     def _open(self, manifest: Manifest) -> None:
         """Point at the manifest's live generation of collections and BM25 index."""
@@ -47,6 +60,7 @@ class Runtime:
                        for n in s.embedders}
         self.primary = get_collection(self.client, collection_name(s, s.embedders[0], gen))
         self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, gen))
+        self._works = self._link_translations(manifest)
 
     def _mtime(self) -> float:
         path = self.settings.store_dir / "manifest.json"
@@ -85,8 +99,12 @@ class Runtime:
 
     def works(self) -> dict[str, str]:
         """doc_id -> a shared id for documents that are translations of each other."""
+        return self._works
+
+    @staticmethod
+    def _link_translations(manifest: Manifest) -> dict[str, str]:
         out: dict[str, str] = {}
-        for doc_id, info in self.manifest.documents.items():
+        for doc_id, info in manifest.documents.items():
             other = str(info.get("meta", {}).get("translation_of") or "")
             if other:
                 shared = min(doc_id, other)
