@@ -17,7 +17,7 @@ from assistant.settings import Settings, configure_offline_runtime, load_setting
 
 configure_offline_runtime()
 
-from assistant import onboarding  # noqa: E402
+from assistant import memory, onboarding  # noqa: E402
 from assistant.errors import AssistantError  # noqa: E402
 from assistant.feedback import record_feedback  # noqa: E402
 from assistant.render import highlighted_context, to_markdown  # noqa: E402
@@ -25,6 +25,8 @@ from assistant.retrieve import Filters  # noqa: E402
 from assistant.runtime import Runtime, get_runtime  # noqa: E402
 from assistant.service import ask_stream  # noqa: E402
 from assistant.types import Answer  # noqa: E402
+
+memory.limit_arenas()  # every script run is a new thread: without a cap the server's RSS climbs per round
 
 BACKENDS = {"extractive": "Offline (extractive, no model)", "openai": "OpenAI", "openai-compatible": "OpenAI-compatible server",
             "llamacpp": "llama.cpp (local GGUF)"}
@@ -156,24 +158,33 @@ def chat_page(settings: Settings, runtime: Runtime) -> None:
             if cols[i % 2].button(q, key=f"starter{i}", use_container_width=True):
                 st.session_state["pending"] = q
                 st.rerun()
-    for i, msg in enumerate(messages):
+    if question:  # kept before any slow work: a run interrupted by the next question loses nothing
+        messages.append({"role": "user", "content": question})
+    i = 0
+    while i < len(messages):
+        msg = messages[i]
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
                 st.markdown(msg["content"])
-            else:
+            elif "answer" in msg:
                 show_answer(msg["answer"], runtime, str(i))
-    if question:
-        _answer_turn(question, messages, settings, filters, answer_lang, runtime)
+            else:
+                st.error(msg["content"])
+        if msg["role"] == "user" and (i + 1 == len(messages) or messages[i + 1]["role"] != "assistant"):
+            _answer_turn(i, messages, settings, filters, answer_lang, runtime)  # inserts the answer at i + 1
+            i += 1
+        i += 1
     if messages and st.sidebar.button("Clear conversation"):
         messages.clear()
         st.rerun()
 
 
-def _answer_turn(question: str, messages: list[dict[str, Any]], settings: Settings, filters: Filters,
+def _answer_turn(at: int, messages: list[dict[str, Any]], settings: Settings, filters: Filters,
                  answer_lang: str, runtime: Runtime) -> None:
-    history = [{"role": m["role"], "content": m["content"]} for m in messages]
-    with st.chat_message("user"):
-        st.markdown(question)
+    """Answer the question at messages[at] (streamed), with the turns before it as history; the answer is
+    inserted right after it. A question whose run was cut short by the next one is answered on the next run."""
+    question = messages[at]["content"]
+    history = [{"role": m["role"], "content": m["content"]} for m in messages[:at]]
     final: list[Answer] = []
 
     def tokens() -> Iterator[str]:
@@ -190,11 +201,12 @@ def _answer_turn(question: str, messages: list[dict[str, Any]], settings: Settin
             placeholder.empty()
         except AssistantError as exc:
             st.error(str(exc))
+            messages.insert(at + 1, {"role": "assistant", "content": str(exc)})
             return
         answer = final[-1]
-        show_answer(answer, runtime, str(len(messages) + 1))
-    messages += [{"role": "user", "content": question},
-                 {"role": "assistant", "content": answer.text, "answer": answer}]
+        messages.insert(at + 1, {"role": "assistant", "content": answer.text, "answer": answer})
+        show_answer(answer, runtime, str(at + 1))
+    memory.release()
 
 
 def onboarding_page(settings: Settings, runtime: Runtime) -> None:

@@ -12,14 +12,16 @@ from index.keyword import fold
 _DATE = r"\b(when|what year|which year|since when|what date|kdy|v jakem roce|v kterem roce|ktery rok|od kdy|do kdy|datum)\b"
 _NUMBER = r"\b(how many|how much|number of|amount|budget|funding|kolik|pocet|castk|rozpoc|financ|how often|jak casto)\w*"
 _MONEY = (r"\b(how much (?:money|funding|did|was|were|is|has|eu)|budget|cost|costs|amount of (?:money|funding)|"
-          r"funds|funding|allocated|kolik penez|vyse (?:prispevku|financ|rozpoc)|rozpoc\w*|castk\w*|financovani)\b")
+          r"what (?:amount|sum)|kolik penez|kolik stal\w*|vyse (?:prispevku|financ|rozpoc)|rozpoc\w*|castk\w*)\b")
+# ("Who allocated the funds?" asks for a who, not an amount: 'funds' alone does not make a money question.)
 _COUNT = r"\b(how many|number of|kolik(?! penez)|pocet)\b"
 _FREQUENCY = r"\b(how often|how frequently|jak casto|how regularly)\b"
 _WHERE = r"\b(where|in which city|kde|ve kterem meste|v jakem meste)\b"
 _ACRONYM = re.compile(r"(?i:stand for|full name of|acronym|zkratk\w*|znamená|znamena)\W+(?:(?i:the)\s+)?"
                       r"([A-Z][A-Z0-9]+(?: [A-Z]{2,})?)\b|\b([A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?)\W+(?i:stand for|mean|znamená)")
-_LIST = (r"\b(what are|which are|list|name the|enumerate|what (?:are|were) the|which (?:states|countries|bodies|"
-         r"organisations|organizations)|jake jsou|ktere jsou|jake byly|vyjmenuj|seznam|ktere (?:zeme|staty|organizace)|"
+_LIST = (r"\b(what are|which are|list|name the|enumerate|what (?:are|were) the|which (?:\w+ ){0,2}(?:states|countries|"
+         r"bodies|organisations|organizations|initiatives|members|documents|dialogues)|jake jsou|ktere jsou|jake byly|"
+         r"vyjmenuj|seznam|ktere (?:\w+ ){0,2}(?:zeme|staty|organizace|organy|iniciativy|dokumenty|dialogy)|"
          r"what does .* (?:consist|include|encompass)|z ceho se sklada|co zahrnuje)\b")
 _WHO = r"\b(who|whom|which organi[sz]ation|which body|which country|kdo|koho|ktera organizace|ktery stat|ktera zeme)\b"
 _DEFINE = r"\b(what is|what does .* stand for|what's|co je|co znamena|co to je)\b"
@@ -92,8 +94,8 @@ def can_answer(qtype: QuestionType, text: str) -> bool:
 
 # Words that say what kind of answer is wanted rather than what it is about: they weigh little in matching.
 FRAME_WORDS = {
-    "en": "often frequently held hold take place happen much many money amount number stand acronym mean means "
+    "en": "often frequently held hold take place happen much many money amount budget cost number stand acronym mean means "
           "full name year years cover covers date when where who which what kind kinds currently main",
-    "cs": "často konat konají koná kolik peněz peníze částka počet znamená zkratka zkratky rok roky roce letech "
+    "cs": "často konat konají koná kolik peněz peníze částka rozpočet stál stála počet znamená zkratka zkratky rok roky roce letech "
           "léta kdy kde kdo který která jaký jaká jaké přesně",
 }

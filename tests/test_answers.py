@@ -106,3 +106,43 @@ def test_huge_question_is_truncated_with_a_notice(indexed: Settings) -> None:
 def test_control_characters_are_ignored(indexed: Settings) -> None:
     answer = ask("When was PP DATA\x00 officially\x07 launched?", settings=indexed)
     assert "2018" in answer.text
+
+
+def test_table_column_is_listed_without_the_neighbouring_column(indexed: Settings) -> None:
+    answer = ask("Which partner organisations participate in the Prague Process?", settings=indexed)
+    for name in ("ICMPD", "IOM", "MARRI", "UNHCR"):
+        assert name in answer.text
+    assert "Sweden" not in answer.text  # the states column beside it is not part of the list
+    _assert_exact_citations(indexed, answer)
+
+
+def test_funds_in_a_who_question_do_not_demand_an_amount(indexed: Settings) -> None:
+    answer = ask("Which Directorate-General allocated the funds for PP DATA?", settings=indexed)
+    assert not answer.abstained and "DG HOME" in answer.text
+    _assert_exact_citations(indexed, answer)
+
+
+def test_publisher_named_in_the_question_finds_its_document(indexed: Settings) -> None:
+    answer = ask("What is the Prague Process according to the Czech Ministry of the Interior?", settings=indexed)
+    assert not answer.abstained and "multilateral migration dialogue" in answer.text
+    assert answer.citations[0].doc_id == "mvcr-international-cooperation-en"
+
+
+def test_czech_amount_question_answered_across_languages(indexed: Settings) -> None:
+    answer = ask("Jaká částka byla vyčleněna na PP DATA?", settings=indexed)
+    assert not answer.abstained and "2,3 Million EUR" in answer.text
+    _assert_exact_citations(indexed, answer)
+
+
+@pytest.mark.parametrize("question", [
+    "How many users does the Prague Process e-learning platform have?",  # a figure elsewhere is no answer
+    "Kolik lidí pracuje v sekretariátu Pražského procesu?",
+])
+def test_a_figure_about_something_else_is_not_an_answer(indexed: Settings, question: str) -> None:
+    assert ask(question, settings=indexed).abstained
+
+
+def test_question_in_a_language_the_corpus_lacks_is_answered_in_english_with_a_notice(indexed: Settings) -> None:
+    answer = ask("Wann wurde die Gemeinsame Erklärung des Prager Prozesses unterzeichnet?", settings=indexed)
+    assert answer.language == "en"
+    assert "no documents in this language" in answer.notice

@@ -134,3 +134,21 @@ def test_evaluation_page_loads_a_report(indexed: Settings, tmp_path, monkeypatch
     assert len(at.metric) == 8 and at.dataframe
     at.selectbox(key="eval_base").set_value("first").run()
     assert not at.exception
+
+
+def test_question_cut_short_by_the_next_one_is_still_answered(app: AppTest) -> None:
+    # A run interrupted by the next question leaves a question without its answer: nothing is lost.
+    app.session_state["messages"] = [{"role": "user", "content": "When was PP DATA officially launched?"}]
+    app.chat_input[0].set_value("Who hosts the Migration Observatory?").run()
+    assert not app.exception
+    roles = [m.name for m in app.chat_message]
+    assert roles == ["user", "assistant", "user", "assistant"]
+    texts = _assistant_texts(app)
+    assert "2018" in texts[0] and "ICMPD" in texts[1]
+
+
+def test_question_with_no_words_is_one_error_and_the_chat_goes_on(app: AppTest) -> None:
+    app.chat_input[0].set_value("?!").run()
+    assert any("no words" in e.value for e in app.error)
+    app.chat_input[0].set_value("When was PP DATA officially launched?").run()
+    assert "2018" in _assistant_texts(app)[-1]

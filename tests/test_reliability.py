@@ -136,3 +136,13 @@ def test_chroma_server_down_is_one_clear_error(small_corpus: Settings) -> None:
     with pytest.raises(AssistantError, match="Cannot reach the Chroma server") as info:
         ingest(settings)
     assert "\n" not in str(info.value)
+
+
+def test_memory_release_calls_work_on_this_platform() -> None:
+    import platform
+
+    from assistant import memory
+
+    on_glibc = platform.libc_ver()[0] == "glibc"
+    assert memory.limit_arenas() is on_glibc
+    assert isinstance(memory.release(), bool)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import messages
-from assistant.evidence import Evidence, instruction_like, months, numbers, sentences, years
+from assistant.evidence import MONTHS, Evidence, instruction_like, months, numbers, sentences, years
 from assistant.glossary import acronym_expansions, translate_terms
 from assistant.question import FRAME_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
@@ -36,11 +36,16 @@ class Scored:
 
 
 def _concepts(question: str, lang: str) -> list[tuple[str, set[str]]]:
-    """Each question term with the forms that count as a match (its glossary translations too)."""
-    out = []
-    for term in dict.fromkeys(analyze(question, lang)):
-        out.append((term, {term, *translate_terms([term], lang)}))
-    return out
+    """Each question term with the forms that count as a match: its glossary translations, and the acronym
+    of a name the question spells out ('Directorate-General' is matched by 'DG')."""
+    terms = list(dict.fromkeys(analyze(question, lang)))
+    short: dict[str, set[str]] = {}
+    for acronym, expansions in acronym_expansions().items():
+        for expansion in expansions:
+            if expansion and expansion <= set(terms):
+                for t in expansion:
+                    short.setdefault(t, set()).add(acronym)
+    return [(term, {term, *translate_terms([term], lang), *short.get(term, ())}) for term in terms]
 
 
 def _must_have(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[tuple[int, bool]]:
@@ -73,14 +78,15 @@ _ANAPHOR = re.compile(r"^(it|its|this|these|they|their|such|the project|the init
 
 
 def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]:
-    """Sentences with their own terms, their heading's, weak context (title, previous sentence) and the
-    terms that name their subject (own, heading, and the previous sentence when they start with 'It'...)."""
+    """Sentences with their own terms, their heading's, weak context (title, publisher, previous sentence)
+    and the terms that name their subject (own, heading, title and publisher, and the previous sentence
+    when they start with 'It'...)."""
     pool: list[tuple[Evidence, set[str], set[str], set[str], set[str], int]] = []
     index: dict[tuple[str, int, int], int] = {}
     for rank, passage in enumerate(passages):
         plang = passage.language or "en"
         heading = set(analyze(str(passage.meta.get("heading") or ""), plang))
-        title = set(analyze(passage.title, plang))
+        title = set(analyze(passage.title, plang)) | _publisher_terms(passage)
         previous: set[str] = set()
         for ev in sentences(passage):
             own = set(analyze(ev.text, plang))
@@ -93,11 +99,21 @@ def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], s
             else:
                 index[key] = len(pool)
                 pool.append((ev, own, heading, title | previous, subject, rank))
-            if _is_heading(ev.text):
+            if _is_heading(ev.text) and table_cell(ev) is None:  # table cells keep their section's heading
                 heading = own
             previous = own
     _link_neighbours(pool)
     return pool
+
+
+def _publisher_terms(passage: Passage) -> set[str]:
+    """The publisher's name as terms: 'according to the Ministry of the Interior' points at its pages."""
+    return set(_analyzed(str(passage.meta.get("publisher") or ""), passage.language or "en"))
+
+
+@lru_cache(maxsize=256)
+def _analyzed(text: str, lang: str) -> tuple[str, ...]:
+    return tuple(analyze(text, lang))
 
 
 def _link_neighbours(pool: list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]) -> None:
@@ -132,13 +148,17 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     frame = _frame_terms()
     weights = [idf(forms) * (0.3 if term in frame else 1.0) for term, forms in concepts]
     total = sum(weights) or 1.0
+    topic = [forms for term, forms in concepts if term not in frame and
+             sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)]
     must = [(i, hard) for i, hard in _must_have(question, lang, concepts)
             if hard or sum(1 for _, own, _, _, _, _ in pool if concepts[i][1] & own) <= 0.25 * len(pool)]
     out = []
     expansions = acronym_expansions()
     for ev, own, heading, weak, subject, rank in pool:
         credit = [_credit(term, forms, own, heading, weak, expansions) for term, forms in concepts]
-        named = [_credit(concepts[i][0], concepts[i][1], subject, set(), set(), expansions) > 0
+        by_publisher = _publisher_terms(ev.passage) - own - heading
+        named = [_credit(concepts[i][0], concepts[i][1], subject - by_publisher if hard else subject, set(), set(),
+                         expansions) > 0  # an acronym must be in the text, not only be the publisher's
                  for i, hard in must if hard or ev.passage.language == lang]  # names are matched within a language
         coverage = sum(c * w for c, w in zip(credit, weights)) / total
         score = coverage + _type_bonus(qtype, ev) + 0.1 * (1 - rank / max(1, len(passages)))
@@ -147,11 +167,38 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         fragment = len(ev.text) < 25 and not ev.text.startswith("-")
         if fragment:
             score -= 0.1  # headings and fragments make poor answers on their own
-        eligible = all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and not (
+        eligible = all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and \
+            _fact_near_topic(qtype, ev, topic, own, subject, heading) and not (
             re.search(r"(?:^|\s)\[?\d+\](?=\s|$)", ev.text)) and not (  # a quoted "[2]" would pose as our citation
             fragment and not qtype.listing)
         out.append(Scored(ev, score, coverage, frozenset(own), eligible))
     return sorted(out, key=lambda s: (not s.eligible, -s.score))
+
+
+_FACT_TOKEN = re.compile(r"^(?:\d[\d.,/]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
+                         r"\w+fold|dva|dvě|tři|čtyři|pět|šest|sedm|osm|devět|deset)$", re.IGNORECASE)
+
+
+def _fact_near_topic(qtype: QuestionType, ev: Evidence, topic: list[set[str]], own: set[str], subject: set[str],
+                     heading: set[str], window: int = 8) -> bool:
+    """For 'how much / how many / when' questions: the sentence's figure or date stands within a few words
+    of what the question is distinctively about, so '4 pilot projects' does not answer 'how many users'.
+    A short line under a heading that names the topic, or a sentence whose topic is its antecedent ('It is a
+    project ... which commenced in 2013'), counts as about it."""
+    if not topic or not (qtype.money or qtype.count or (qtype.date and not qtype.frequency)):
+        return True
+    plang = ev.passage.language or "en"
+    words = re.findall(r"\w+(?:[.,/]\d+)*", ev.text)
+    if any(forms & heading for forms in topic) and (ev.text.startswith("-") or len(words) <= 14):
+        return True
+    if _ANAPHOR.match(ev.text) and any(forms & (subject - own - heading) for forms in topic):
+        return True
+    near = [any(forms & set(analyze(w, plang)) for forms in topic) for w in words]
+    for i, w in enumerate(words):
+        fact = bool(_FACT_TOKEN.match(w)) or (qtype.date and w.lower() in MONTHS)
+        if fact and any(near[max(0, i - window): i + window + 1]):
+            return True
+    return False
 
 
 def _credit(term: str, forms: set[str], own: set[str], heading: set[str], weak: set[str],
@@ -211,6 +258,9 @@ def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
     """The sentence with what completes it: the intro line and items of a list, the numbered parts an
     intro announces ('the following three objectives:'), or the attribution line after a quotation."""
     all_sents, i = _doc_sentences(best, passages)
+    column = _table_column(all_sents, i)
+    if column:
+        return column
     is_item = [s.text.startswith("-") for s in all_sents]
     if best.text.startswith(("“", '"', "„")):
         after = [s for s in all_sents[i + 1 : i + 3] if s.text.startswith("-") and len(s.text) < 80]
@@ -232,7 +282,46 @@ def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
     return all_sents[start:end]
 
 
+def table_cell(ev: Evidence) -> tuple[int, int, bool] | None:
+    """For a sentence that is a cell of a tab-separated table row: (row start offset, column, is a header
+    cell: bold or ending with ':'); None for ordinary text."""
+    raw, base = ev.passage.raw, ev.passage.start
+    at = ev.start - base
+    line_start = raw.rfind("\n", 0, at) + 1
+    line_end = raw.find("\n", at)
+    line = raw[line_start : line_end if line_end >= 0 else len(raw)]
+    if "\t" not in line:
+        return None
+    column = raw[line_start:at].count("\t")
+    cell = line.split("\t")[column] if column < len(line.split("\t")) else ""
+    header = bool(re.search(r"<(?:b|strong|th)>|\*\*", cell)) or ev.text.rstrip().endswith(":")
+    return line_start + base, column, header
+
+
+def _table_column(all_sents: list[Evidence], i: int) -> list[Evidence]:
+    """A header cell of a two-column table ('EU bodies:') with the cells under it in its own column, down to
+    the next header or the table's end: the list a reader sees, not the interleaved rows."""
+    cell = table_cell(all_sents[i])
+    if cell is None or not cell[2]:
+        return []
+    _, column, _ = cell
+    block = [all_sents[i]]
+    for ev in all_sents[i + 1 : i + 40]:
+        other = table_cell(ev)
+        if other is None:
+            break
+        if other[1] != column:
+            continue
+        if other[2]:
+            break
+        block.append(ev)
+    return block if len(block) > 1 else []
+
+
 def _introduces_list(ev: Evidence) -> bool:
+    cell = table_cell(ev)
+    if cell is not None:
+        return cell[2]
     nxt = sentences(ev.passage)[ev.position + 1 : ev.position + 2]
     return ev.text.endswith(":") and bool(nxt) and (nxt[0].text.startswith("-") or bool(re.search(r"\b(I|1)\b", nxt[0].text)))
 
@@ -262,18 +351,19 @@ class ExtractiveAnswerer:
         if not scored or not scored[0].eligible or scored[0].coverage < threshold:
             best = scored[0].coverage if scored else 0.0
             return Draft(text=messages.text("abstain", lang), citations=(), abstained=True, evidence_score=best)
-        chosen = self._select(question, lang, scored, passages)
+        chosen = self._select(question, lang, scored, passages, threshold)
         topic = distinctive_topic(question, lang, scored)
         return compose(chosen, lang, scored[0].coverage, topic)
 
-    def _select(self, question: str, lang: str, scored: list[Scored], passages: list[Passage]) -> list[list[Evidence]]:
+    def _select(self, question: str, lang: str, scored: list[Scored], passages: list[Passage],
+                threshold: float) -> list[list[Evidence]]:
         qtype = classify(question)
         best = scored[0]
         links = _translations(passages)
         groups: list[list[Evidence]] = []
         used_docs: set[str] = set()
         covered: set[tuple[str, int]] = set()
-        floor = max(self.threshold, best.coverage * 0.6)
+        floor = max(threshold, best.coverage * 0.6)  # the threshold this question passed, not the base one
         limit = self.max_sentences + (2 if qtype.listing else 0)
         for item in scored:
             ev = item.evidence
