@@ -27,7 +27,7 @@ _WHO = r"\b(who|whom|which organi[sz]ation|which body|which country|kdo|koho|kte
 _DEFINE = r"\b(what is|what does .* stand for|what's|co je|co znamena|co to je)\b"
 _AMOUNT = re.compile(r"\d[\d  ,.]*\s*(?:mil\.?|million|billion|mld\.?|tis\.?|thousand)?\s*(?:EUR|€|euro|Kč|CZK|USD|\$)"
                      r"|(?:EUR|€|\$|USD|CZK)\s*\d|\d[\d  ,.]*\s*(?:million|billion|milion\w*|miliard\w*)", re.IGNORECASE)
-_FREQ_WORDS = re.compile(r"\b(annual\w*|yearly|once|twice|every|each year|per year|ročně|jednou|dvakrát|každ\w+|"
+FREQ_WORDS = re.compile(r"\b(annual\w*|yearly|once|twice|every|each year|per year|ročně|jednou|dvakrát|každ\w+|"
                          r"pravideln\w+|regular\w*)\b", re.IGNORECASE)
 _PLACE = re.compile(r"\b(?:in|at|v|ve)\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
                     r"November|December|the|The)\b)[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+")
@@ -80,7 +80,7 @@ def can_answer(qtype: QuestionType, text: str) -> bool:
         return False
     if qtype.count and not ((numbers(text) - years(text)) or _QUANTITY_WORDS.search(text)):
         return False
-    if qtype.frequency and not (numbers(text) or _FREQ_WORDS.search(text) or _QUANTITY_WORDS.search(text)):
+    if qtype.frequency and not (numbers(text) or FREQ_WORDS.search(text) or _QUANTITY_WORDS.search(text)):
         return False
     if qtype.date and not qtype.money and not (years(text) or months(text)):
         return False

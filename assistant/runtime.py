@@ -14,7 +14,7 @@ from assistant.retrieve import DenseRetriever, Filters, HybridRetriever, Keyword
 from assistant.settings import Settings
 from assistant.types import Passage
 from index.embed import EMBEDDER_INFO, Embedder, make_embedder
-from index.keyword import KeywordIndex
+from index.keyword import ANALYZER_VERSION, KeywordIndex
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
 
 
@@ -26,6 +26,9 @@ class Runtime:
         manifest = Manifest.load(settings.store_dir)
         if manifest is None or not manifest.documents:
             raise AssistantError(f"No index at {settings.store_dir}: run 'python -m assistant ingest' first")
+        if manifest.chunking.get("analyzer") != ANALYZER_VERSION:
+            raise AssistantError(f"The keyword index at {settings.store_dir} was built by an older analyzer: "
+                                 "run 'python -m assistant ingest' to rebuild it")
         for name in settings.embedders:
             have = manifest.embedders.get(name)
             want = EMBEDDER_INFO.get(name)

@@ -26,7 +26,7 @@ class Settings:
     chunk_tokens: int = 160  # cl100k_base tokens per chunk (see docs/architecture.md)
     chunk_overlap: int = 1  # sentences repeated at the start of the next chunk
     max_file_mb: float = 20.0  # larger files are skipped with a warning
-    top_k: int = 6  # passages handed to the answerer
+    top_k: int = 8  # passages handed to the answerer (evals: 6 → 8 lifted fact recall 0.862 → 0.886)
     candidates: int = 30  # hits taken from each retriever before fusion
     rrf_k: int = 60  # reciprocal-rank-fusion constant
     abstain_threshold: float = 0.35  # evidence score below which the answer abstains

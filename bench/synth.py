@@ -18,10 +18,10 @@ from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
 from index.keyword import KeywordIndex
 from index.load import Document, iter_corpus, load_document
-from index.pipeline import fingerprint, prepare
+from index.pipeline import chunking_config, fingerprint, prepare
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
 
-SYNTH_VERSION = 1  # bump when the recombination changes, so cached tier stores are rebuilt
+SYNTH_VERSION = 2  # bump when the recombination changes, so cached tier stores are rebuilt
 Built = list[tuple[Document, list[Chunk]]]
 
 
@@ -173,4 +173,4 @@ def _manifest(settings: Settings, built: Built) -> Manifest:
                               "indexed_at": now, "path": str(doc.path.relative_to(settings.corpus_dir)),
                               "meta": doc.meta, "chars": len(doc.text)} for doc, chunks in built}
     return Manifest(embedders={n: dict(EMBEDDER_INFO[n]) for n in settings.embedders}, generation=0, documents=documents,
-                    chunking={"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap, "tokenizer": "cl100k_base"})
+                    chunking=chunking_config(settings))

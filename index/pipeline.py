@@ -21,7 +21,7 @@ from assistant.settings import Settings
 from index.chunk import Chunk, chunk_document
 from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
-from index.keyword import KeywordIndex
+from index.keyword import ANALYZER_VERSION, KeywordIndex
 from index.load import META_SUFFIX, Document, LoadError, doc_id_for, iter_corpus, load_document
 from index.store import Manifest, collection_name, generation_of, get_collection, keyword_dir, open_client
 
@@ -129,6 +129,12 @@ def _plan(settings: Settings, manifest: Manifest, rebuild: bool, report: IngestR
     return todo, hashes
 
 
+def chunking_config(settings: Settings) -> dict[str, Any]:
+    """What the stored chunks and keyword index depend on besides the embedders: a change means a rebuild."""
+    return {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap, "tokenizer": "cl100k_base",
+            "analyzer": ANALYZER_VERSION}
+
+
 def ingest(settings: Settings, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
     """Bring the store in line with the corpus folder; unchanged documents cost nothing.
 
@@ -151,7 +157,7 @@ def ingest(settings: Settings, rebuild: bool = False, progress: Progress | None 
             old = None  # an older layout or a corrupt manifest: start over
         if old is not None and not rebuild:
             old.check_embedders(wanted, store)
-        chunking = {"tokens": settings.chunk_tokens, "overlap": settings.chunk_overlap, "tokenizer": "cl100k_base"}
+        chunking = chunking_config(settings)
         rebuild = rebuild or old is None or set(old.embedders) != set(wanted) or old.chunking != chunking
         client = open_client(settings, create=True)
         live = old.generation if old else -1

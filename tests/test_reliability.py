@@ -98,6 +98,20 @@ def test_older_layout_is_refused_with_the_fix(small_corpus: Settings) -> None:
     assert ingest(small_corpus, rebuild=True).embedded > 0
 
 
+def test_older_keyword_analyzer_is_refused_by_readers_and_rebuilt_by_ingest(small_corpus: Settings) -> None:
+    from assistant.runtime import Runtime
+
+    ingest(small_corpus)
+    path = small_corpus.store_dir / "manifest.json"
+    data = json.loads(path.read_text())
+    del data["chunking"]["analyzer"]  # a store written before the analyzer was versioned
+    path.write_text(json.dumps(data))
+    with pytest.raises(AssistantError, match="older analyzer: run 'python -m assistant ingest'"):
+        Runtime(small_corpus)
+    assert ingest(small_corpus).embedded > 0  # a plain ingest rebuilds it
+    assert Runtime(small_corpus).search("Prague Process", "en")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

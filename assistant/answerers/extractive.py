@@ -10,7 +10,7 @@ from functools import lru_cache
 from assistant import messages
 from assistant.evidence import MONTHS, Evidence, instruction_like, months, numbers, sentences, years
 from assistant.glossary import acronym_expansions, translate_terms
-from assistant.question import FRAME_WORDS, QuestionType, can_answer, classify, is_specific
+from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
 from index.keyword import analyze
 
@@ -216,6 +216,8 @@ def _type_bonus(qtype: QuestionType, ev: Evidence) -> float:
         bonus += 0.2
     if qtype.number and numbers(ev.text):
         bonus += 0.2
+    if qtype.frequency and FREQ_WORDS.search(ev.text):
+        bonus += 0.2  # "every 3-5 years" answers "how often", a bare year does not
     if qtype.listing and _introduces_list(ev):
         bonus += 0.35  # the list itself beats sentences that merely mention it
     elif qtype.listing and ev.text.startswith("-"):
@@ -271,6 +273,11 @@ def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
         while end < len(all_sents) and end - i <= 6 and all_sents[end].text.startswith(lead):
             end += 1
         return all_sents[i:end] if end > i + 1 else [best]
+    if _is_heading(best.text) and i + 1 < len(all_sents) and is_item[i + 1]:
+        end = i + 1  # a heading with the items under it: "Senior Officials' Meetings" and its tasks
+        while end < len(all_sents) and is_item[end]:
+            end += 1
+        return all_sents[i:end]
     if not is_item[i] and not (best.text.endswith(":") and i + 1 < len(all_sents) and is_item[i + 1]):
         return [best]
     start = i
