@@ -12,7 +12,15 @@ from index.keyword import fold
 _DATE = r"\b(when|what year|which year|since when|what date|kdy|v jakem roce|v kterem roce|ktery rok|od kdy|do kdy|datum)\b"
 _NUMBER = r"\b(how many|how much|number of|amount|budget|funding|kolik|pocet|castk|rozpoc|financ|how often|jak casto)\w*"
 _MONEY = (r"\b(how much (?:money|funding|did|was|were|is|has|eu)|budget|cost|costs|amount of (?:money|funding)|"
-          r"what (?:amount|sum)|kolik penez|kolik stal\w*|vyse (?:prispevku|financ|rozpoc)|rozpoc\w*|castk\w*)\b")
+          r"what (?:amount|sum)|financial contribution|kolik penez|kolik stal\w*|vyse (?:prispevku|financ|rozpoc)|"
+          r"financni prispev\w*|rozpoc\w*|castk\w*)\b")
+_DURATION = r"\b(how long|for how many (?:days|weeks|months|years)|jak dlouho|po jakou dobu)\b"
+_SPAN = re.compile(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|jeden|jedna|dva|dvě|tři|čtyři|pět|šest)"
+                   r"(?:\s*(?:-|–|to|až|or|nebo)\s*\w+)?\s+(?:days?|weeks?|months?|years?|dn[íůy]\w*|týdn\w*|"
+                   r"měsíc\w*|let|rok\w*)\b", re.IGNORECASE)
+_NEXT = r"\b(next|upcoming|forthcoming|pristi\w*|nadchazejici\w*)\b"
+_FUTURE = re.compile(r"\b(next|upcoming|forthcoming|foreseen|planned|scheduled|příští\w*|nadcházející\w*|"
+                     r"plánovan\w*|naplánovan\w*)\b", re.IGNORECASE)
 # ("Who allocated the funds?" asks for a who, not an amount: 'funds' alone does not make a money question.)
 _COUNT = r"\b(how many|number of|kolik(?! penez)|pocet)\b"
 _FREQUENCY = r"\b(how often|how frequently|jak casto|how regularly)\b"
@@ -48,6 +56,8 @@ class QuestionType:
     frequency: bool = False
     where: bool = False
     acronym: str = ""  # the acronym whose expansion is asked for
+    duration: bool = False  # "how long": a span of days, months, years
+    upcoming: bool = False  # about the *next* one: a sentence about a past one is no answer
 
 
 def classify(question: str) -> QuestionType:
@@ -66,12 +76,15 @@ def classify(question: str) -> QuestionType:
         frequency=frequency,
         where=bool(re.search(_WHERE, q)),
         acronym=acronym if len(acronym) >= 2 and acronym.replace(" ", "").isalnum() else "",
+        duration=bool(re.search(_DURATION, q)),
+        upcoming=bool(re.search(_NEXT, q)),
     )
 
 
 def is_specific(qtype: QuestionType) -> bool:
     """The question names the kind of fact it wants, so a sentence holding one is strong evidence."""
-    return qtype.money or qtype.count or qtype.frequency or qtype.date or qtype.where or bool(qtype.acronym)
+    return (qtype.money or qtype.count or qtype.frequency or qtype.date or qtype.where or qtype.duration
+            or bool(qtype.acronym))
 
 
 def can_answer(qtype: QuestionType, text: str) -> bool:
@@ -85,6 +98,10 @@ def can_answer(qtype: QuestionType, text: str) -> bool:
     if qtype.date and not qtype.money and not (years(text) or months(text)):
         return False
     if qtype.where and not _PLACE.search(text):
+        return False
+    if qtype.duration and not _SPAN.search(text):
+        return False
+    if qtype.upcoming and not _FUTURE.search(text):
         return False
     if qtype.acronym:
         at = text.find(f"({qtype.acronym})")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import messages
-from assistant.evidence import MONTHS, Evidence, instruction_like, months, numbers, sentences, years
+from assistant.evidence import MONTHS, Evidence, entities, instruction_like, months, numbers, sentences, years
 from assistant.glossary import acronym_expansions, translate_terms
 from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
@@ -152,6 +152,9 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
              sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)]
     must = [(i, hard) for i, hard in _must_have(question, lang, concepts)
             if hard or sum(1 for _, own, _, _, _, _ in pool if concepts[i][1] & own) <= 0.25 * len(pool)]
+    asked = set().union(*(forms for _, forms in concepts)) if concepts else set()
+    counted = _counted(question, lang, concepts) if qtype.count else []
+    one_agent = qtype.who and not _GROUP_WHO.search(question)  # "who chairs", not "who are the beneficiaries"
     out = []
     expansions = acronym_expansions()
     for ev, own, heading, weak, subject, rank in pool:
@@ -168,11 +171,36 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         if fragment:
             score -= 0.1  # headings and fragments make poor answers on their own
         eligible = all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and \
-            _fact_near_topic(qtype, ev, topic, own, subject, heading) and not (
+            _fact_near_topic(qtype, ev, counted or topic, own, subject, heading, 4 if counted else 8) and \
+            (not one_agent or ev.text.startswith(("“", '"', "„")) or _names_someone_new(ev, asked)) and not (
             re.search(r"(?:^|\s)\[?\d+\](?=\s|$)", ev.text)) and not (  # a quoted "[2]" would pose as our citation
             fragment and not qtype.listing)
         out.append(Scored(ev, score, coverage, frozenset(own), eligible))
     return sorted(out, key=lambda s: (not s.eligible, -s.score))
+
+
+_HOW_MANY = re.compile(r"\b(?:how many|number of|kolik|počet|pocet)\b", re.IGNORECASE)
+
+
+def _counted(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[set[str]]:
+    """The thing a 'how many' question counts: its first two content words ('how many *pilot projects*')."""
+    m = _HOW_MANY.search(question)
+    if not m:
+        return []
+    by_term = dict(concepts)
+    frame = _frame_terms()
+    terms = [t for t in analyze(question[m.end():], lang) if t not in frame and t in by_term]
+    return [by_term[t] for t in terms[:2]]
+
+
+_GROUP_WHO = re.compile(r"\b(?:who|kdo)\s+(?:are|were|will|would|can|jsou|byli|budou|mohou)\b", re.IGNORECASE)
+
+
+def _names_someone_new(ev: Evidence, asked: set[str]) -> bool:
+    """A 'who' answer names somebody the question did not (no word in common): 'the working group of the
+    European Commission meets every two months' names only what was asked about, so it cannot say who chairs it."""
+    plang = ev.passage.language or "en"
+    return any(not set(_analyzed(name, plang)) & asked for name in entities(ev.text))
 
 
 _FACT_TOKEN = re.compile(r"^(?:\d[\d.,/]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
@@ -196,7 +224,8 @@ def _fact_near_topic(qtype: QuestionType, ev: Evidence, topic: list[set[str]], o
     near = [any(forms & set(analyze(w, plang)) for forms in topic) for w in words]
     for i, w in enumerate(words):
         fact = bool(_FACT_TOKEN.match(w)) or (qtype.date and w.lower() in MONTHS)
-        if fact and any(near[max(0, i - window): i + window + 1]):
+        reach = 2 * window if w.lower().endswith("fold") else window  # "Outputs of the EMN are threefold"
+        if fact and any(near[max(0, i - reach): i + reach + 1]):
             return True
     return False
 
