@@ -113,6 +113,6 @@ def can_answer(qtype: QuestionType, text: str) -> bool:
 FRAME_WORDS = {
     "en": "often frequently held hold take place happen much many money amount budget cost number stand acronym mean means "
           "full name year years cover covers date when where who which what kind kinds currently main",
-    "cs": "často konat konají koná kolik peněz peníze částka rozpočet stál stála počet znamená zkratka zkratky rok roky roce letech "
+    "cs": "často konat konají koná kolik peněz peníze částka rozpočet počet znamená zkratka zkratky rok roky roce letech "
           "léta kdy kde kdo který která jaký jaká jaké přesně",
 }

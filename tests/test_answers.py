@@ -137,6 +137,9 @@ def test_czech_amount_question_answered_across_languages(indexed: Settings) -> N
 @pytest.mark.parametrize("question", [
     "How many users does the Prague Process e-learning platform have?",  # a figure elsewhere is no answer
     "Kolik lidí pracuje v sekretariátu Pražského procesu?",
+    "How many trainings has the Training Academy held?",  # "trainings in line with the six thematic areas"
+    "How long does an asylum procedure take in the Czech Republic?",  # a duration needs a span of time
+    "Where will the next Ministerial Conference be held?",  # the Bratislava one was not the next one
 ])
 def test_a_figure_about_something_else_is_not_an_answer(indexed: Settings, question: str) -> None:
     assert ask(question, settings=indexed).abstained
@@ -146,3 +149,9 @@ def test_question_in_a_language_the_corpus_lacks_is_answered_in_english_with_a_n
     answer = ask("Wann wurde die Gemeinsame Erklärung des Prager Prozesses unterzeichnet?", settings=indexed)
     assert answer.language == "en"
     assert "no documents in this language" in answer.notice
+
+
+def test_next_conference_is_answered_from_sentences_about_the_next_one(indexed: Settings) -> None:
+    answer = ask("When is the next Ministerial Conference planned?", settings=indexed)
+    assert not answer.abstained and "2022" in answer.text
+    _assert_exact_citations(indexed, answer)

@@ -63,3 +63,10 @@ def test_passages_are_exact_source_spans(indexed: Settings) -> None:
     runtime = get_runtime(indexed)
     for p in runtime.search("Ministerial Conference", "en", k=6):
         assert runtime.document_text(p.doc_id)[p.start : p.end] == p.raw
+
+
+def test_analyzer_meets_plural_and_singular_english_terms() -> None:
+    from index.keyword import analyze
+
+    assert analyze("Ministerial Conferences", "en") == analyze("ministerial conference", "en")
+    assert analyze("Ministerské konference", "cs") == analyze("ministerská konference", "cs")

@@ -12,7 +12,7 @@ from assistant.evidence import MONTHS, Evidence, entities, instruction_like, mon
 from assistant.glossary import acronym_expansions, translate_terms
 from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
-from index.keyword import analyze
+from index.keyword import STOPWORDS, analyze, fold
 
 
 @dataclass(frozen=True)
@@ -183,13 +183,23 @@ _HOW_MANY = re.compile(r"\b(?:how many|number of|kolik|počet|pocet)\b", re.IGNO
 
 
 def _counted(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[set[str]]:
-    """The thing a 'how many' question counts: its first two content words ('how many *pilot projects*')."""
+    """The thing a 'how many' question counts: the content words right after it, up to two and up to the next
+    function word ('how many *pilot projects* is...', 'how many kinds of *outputs* does...')."""
     m = _HOW_MANY.search(question)
     if not m:
         return []
     by_term = dict(concepts)
     frame = _frame_terms()
-    terms = [t for t in analyze(question[m.end():], lang) if t not in frame and t in by_term]
+    terms: list[str] = []
+    for word in re.findall(r"[\w-]+", question[m.end():]):
+        analyzed = [t for t in analyze(word, lang) if t in by_term and t not in frame]
+        if not analyzed:
+            if terms and fold(word) in STOPWORDS:
+                break
+            continue
+        terms += analyzed
+        if len(terms) >= 2:
+            break
     return [by_term[t] for t in terms[:2]]
 
 
