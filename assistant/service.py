@@ -61,11 +61,7 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
     runtime = get_runtime(settings)
     answerer = _answerer(settings)
     standalone = _llm_query(answerer, text, history, asked) or condense(text, history)
-    query = standalone
-    passages = runtime.search(query, asked if asked in ("en", "cs") else "en", k=settings.top_k, filters=filters,
-                              expand=translate_terms)
-    passages += _twin_passages(runtime, passages, query, lang, filters)
-    passages += _continuations(runtime, passages)
+    passages = gather_passages(runtime, standalone, asked, lang, settings.top_k, filters)
     t1 = time.perf_counter()
     backend = str(getattr(answerer, "name", "extractive"))
     gate = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
@@ -115,6 +111,17 @@ def ask_stream(question: str, history: Sequence[Turn] | None = None, settings: S
         timings_ms={"retrieve": (t1 - t0) * 1000, "answer": (t2 - t1) * 1000, "verify": (t3 - t2) * 1000,
                     "total": (t3 - t0) * 1000},
     )
+
+
+def gather_passages(runtime: Runtime, query: str, asked: str, lang: str, k: int,
+                    filters: Filters | None = None) -> list[Passage]:
+    """What the answerer reads: the hybrid top k, the asker's-language twins of what was found, and the next
+    chunk of a passage that ends announcing a list."""
+    passages = runtime.search(query, asked if asked in ("en", "cs") else "en", k=k, filters=filters,
+                              expand=translate_terms)
+    passages += _twin_passages(runtime, passages, query, lang, filters)
+    passages += _continuations(runtime, passages)
+    return passages
 
 
 def ask(question: str, history: Sequence[Turn] | None = None, settings: Settings | None = None,

@@ -15,15 +15,15 @@ from assistant.settings import PROJECT_ROOT, configure_offline_runtime, load_set
 
 configure_offline_runtime()
 
-from assistant.answerers.extractive import score_sentences  # noqa: E402
+from assistant.answerers.extractive import score_sentences, threshold_factor  # noqa: E402
 from assistant.conversation import condense  # noqa: E402
-from assistant.glossary import translate_terms  # noqa: E402
 from assistant.runtime import get_runtime  # noqa: E402
+from assistant.service import ANSWER_LANGUAGES, gather_passages  # noqa: E402
 from index.language import detect_language  # noqa: E402
 
 
 def evidence_scores(dataset: Path) -> list[dict[str, Any]]:
-    """Per case: answerable?, the best eligible sentence's coverage (0 when none)."""
+    """Per case: answerable?, the best eligible sentence's coverage on the passages ask() reads (0 when none)."""
     settings = load_settings()
     runtime = get_runtime(settings)
     out = []
@@ -33,10 +33,12 @@ def evidence_scores(dataset: Path) -> list[dict[str, Any]]:
         case = json.loads(line)
         question = condense(case["question"], case.get("history") or [])
         lang = detect_language(question)
-        passages = runtime.search(question, lang if lang in ("en", "cs") else "en", k=settings.top_k,
-                                  expand=translate_terms)
+        passages = gather_passages(runtime, question, lang, lang if lang in ANSWER_LANGUAGES else "en",
+                                   settings.top_k)
         best = next((s for s in score_sentences(question, lang, passages) if s.eligible), None)
-        out.append({"id": case["id"], "answerable": case["answerable"], "score": best.coverage if best else 0.0})
+        factor = threshold_factor(question)  # scaled so that one threshold compares both kinds of question
+        out.append({"id": case["id"], "answerable": case["answerable"],
+                    "score": best.coverage / factor if best else 0.0})
     return out
 
 

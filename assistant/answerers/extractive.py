@@ -382,6 +382,12 @@ def _translations(passages: list[Passage]) -> dict[str, set[str]]:
     return links
 
 
+def threshold_factor(question: str) -> float:
+    """A question that names the fact it wants (an amount, a date...) needs less coverage: a sentence that
+    holds such a fact about the question's topic is strong evidence already."""
+    return 0.6 if is_specific(classify(question)) else 1.0
+
+
 class ExtractiveAnswerer:
     """Answers from the passages alone: no model call, no invented words."""
 
@@ -393,7 +399,7 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
         scored = score_sentences(question, lang, passages)
-        threshold = self.threshold * (0.6 if is_specific(classify(question)) else 1.0)
+        threshold = self.threshold * threshold_factor(question)
         if not scored or not scored[0].eligible or scored[0].coverage < threshold:
             best = scored[0].coverage if scored else 0.0
             return Draft(text=messages.text("abstain", lang), citations=(), abstained=True, evidence_score=best)
