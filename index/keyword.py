@@ -22,10 +22,12 @@ nebo neni není o od po pod pro proc proč protože pri při s se si sve své sv
 te té tech těch to tom tomu tu ty u uz už v ve vsak však z za ze že zda jaké jakou kolik
 """.split())
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_FOLDED_STOPWORDS = {unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode() for w in STOPWORDS}
 # Recorded in the manifest: a keyword index built by another analyzer version is rebuilt by ingest and refused
 # by readers (2: English terms are cut at 7 characters whether or not lemmatised, so that 'Conferences' and
-# 'conference' meet).
-ANALYZER_VERSION = 2
+# 'conference' meet; 3: Czech words typed without diacritics are lemmatised through the forms with them, so
+# that 'tretimi zememi' meets 'třetími zeměmi', and a word whose lemma is a stopword is one: 'jakých').
+ANALYZER_VERSION = 3
 
 
 def fold(text: str) -> str:
@@ -34,16 +36,51 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1)
+def _czech_lemmas() -> dict[str, tuple[str, ...]]:
+    """Czech word forms typed without diacritics -> the folded lemmas they can be, from simplemma's Czech
+    dictionary ('tretimi' is only 'treti'; 'ceska' is Česká or Češka). Built once per process, on the first
+    Czech word without diacritics (about 1 s)."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    table: dict[int, str] = {}
+
+    def folded(word: str) -> str:
+        word = word.lower()
+        for ch in word:
+            if ord(ch) > 127 and ord(ch) not in table:
+                table[ord(ch)] = fold(ch)
+        return word.translate(table)
+
+    lemmas: dict[str, set[str]] = {}
+    pairs = DefaultDictionaryFactory().get_dictionary("cs").items()
+    for _form, lemma in pairs:  # a lemma is a form of itself
+        value = folded(lemma)
+        lemmas.setdefault(value, set()).add(value)
+    for form, lemma in pairs:
+        lemmas.setdefault(folded(form), set()).add(folded(lemma))
+    return {key: tuple(sorted(values)) for key, values in lemmas.items()}
+
+
+def plain_czech_terms(token: str) -> set[str]:
+    """Every term a Czech word typed without diacritics can stand for ('ceska' -> Česká and Češka)."""
+    lower = token.lower()
+    if not lower.isascii():
+        return set()
+    return {lemma[:6] for lemma in _czech_lemmas().get(lower, ())}
+
+
 @lru_cache(maxsize=200_000)
 def _term(token: str, lang: str) -> str:
     import simplemma
 
     if token.isdigit() or (token.isupper() and len(token) > 1):
         return fold(token)
-    langs = (lang, "en") if lang in ("cs", "sk") else ("en", "cs")
-    lemma = simplemma.lemmatize(token.lower(), lang=langs)
-    folded = fold(lemma)
-    return folded[:6] if lang in ("cs", "sk") else folded[:7]
+    if lang in ("cs", "sk"):
+        lower = token.lower()
+        plain = _czech_lemmas().get(lower, ()) if lower.isascii() else ()  # 'spolupraci' without diacritics
+        return (plain[0] if len(plain) == 1 else fold(simplemma.lemmatize(lower, lang=(lang, "en"))))[:6]
+    return fold(simplemma.lemmatize(token.lower(), lang=("en", "cs")))[:7]
 
 
 def analyze(text: str, lang: str = "en") -> list[str]:
@@ -52,7 +89,9 @@ def analyze(text: str, lang: str = "en") -> list[str]:
     for token in _TOKEN.findall(text):
         if fold(token) in STOPWORDS or (len(token) < 2 and not token.isdigit()):
             continue
-        terms.append(_term(token, lang))
+        term = _term(token, lang)
+        if term not in _FOLDED_STOPWORDS:  # 'jakých' is 'jaký' once lemmatised
+            terms.append(term)
     return terms
 
 

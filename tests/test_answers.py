@@ -140,6 +140,13 @@ def test_czech_amount_question_answered_across_languages(indexed: Settings) -> N
     "How many trainings has the Training Academy held?",  # "trainings in line with the six thematic areas"
     "How long does an asylum procedure take in the Czech Republic?",  # a duration needs a span of time
     "Where will the next Ministerial Conference be held?",  # the Bratislava one was not the next one
+    "When did the implementation of the ERIS project end?",  # only its start is given
+    "What is the total budget of the Target Initiative for Implementation of the Prague Process Action Plan?",
+    "In which Czech city was the November 2013 meeting of the Eastern Partnership panel held?",  # a country
+    "What official position does Tomas Urubek hold?",  # his name and country, no function
+    "Za jakých podmínek lze v České republice udělit doplňkovou ochranu?",  # only 'Czech Republic' matches
+    "V jakém roce bylo uzavřeno Partnerství pro mobilitu s Arménií?",  # no English sentence names Armenia
+    "Kolik stál projekt Podpora reintegrace gruzínských navrátilců?",  # 600 000 EUR supported something else
 ])
 def test_a_figure_about_something_else_is_not_an_answer(indexed: Settings, question: str) -> None:
     assert ask(question, settings=indexed).abstained
@@ -155,3 +162,24 @@ def test_next_conference_is_answered_from_sentences_about_the_next_one(indexed: 
     answer = ask("When is the next Ministerial Conference planned?", settings=indexed)
     assert not answer.abstained and "2022" in answer.text
     _assert_exact_citations(indexed, answer)
+
+
+def test_czech_typed_without_diacritics_finds_the_czech_sentence(indexed: Settings) -> None:
+    answer = ask("Na jakou problematiku se zameruje projekt, ktery Ceska republika vede v ramci Tematickeho "
+                 "programu Evropske komise pro spolupraci se tretimi zememi?", settings=indexed)
+    assert not answer.abstained and "integrace cizinců" in answer.text
+    assert answer.citations[0].doc_id == "mvcr-international-cooperation-cs"
+    _assert_exact_citations(indexed, answer)
+
+
+def test_announced_parts_are_all_listed_across_their_explanations(indexed: Settings) -> None:
+    answer = ask("Jaké jsou tři specifické cíle projektu PP DATA?", settings=indexed)
+    for part in ("Specific Objective I:", "Migration Observatory", "Training Academy"):
+        assert part in answer.text, answer.text
+    _assert_exact_citations(indexed, answer)
+
+
+def test_when_inside_a_clause_does_not_make_a_date_question(indexed: Settings) -> None:
+    answer = ask("What kind of approach did the Prague Process states commit to follow when strengthening their "
+                 "co-operation in migration management?", settings=indexed)
+    assert not answer.abstained and "pragmatic and operational approach" in answer.text

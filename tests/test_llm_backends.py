@@ -198,7 +198,10 @@ def test_injected_document_offline_answer(injected: Settings, question: str) -> 
 def test_injected_document_with_failing_model(injected: Settings, question: str) -> None:
     with misbehaving_server("500") as server:
         answer = ask(question, settings=on_server(injected, server.url, llm_timeout_s=1.0))
-    assert server.requests and answer.backend == "extractive" and answer.notice.startswith(FALLBACK)
+    if answer.abstained and not server.requests:  # the evidence gate refused an order question before asking
+        assert question in ORDERS, answer
+    else:
+        assert server.requests and answer.backend == "extractive" and answer.notice.startswith(FALLBACK)
     _assert_not_obeyed(injected, answer)
 
 
@@ -210,6 +213,7 @@ def test_injected_document_with_local_model(injected: Settings, llama_url: str, 
     # the model's words stand, or, when none survived the check, the offline answer says so
     assert final.backend == "openai-compatible" or "could not be checked" in final.notice, final
     raw = "".join(str(d) for d in deltas)
-    assert len(deltas) > 1, (raw, final)  # the model was asked (the evidence gate did not answer for it)
+    # the model was asked, or the evidence gate refused (the document's only words on it are the order)
+    assert len(deltas) > 1 or final.abstained, (raw, final)
     assert "PWNED" not in raw and "PWNED" not in final.text, raw  # not even in the unverified stream
     assert not any(instruction_like(u) for u in split_answer(final.text)), final.text

@@ -70,3 +70,10 @@ def test_analyzer_meets_plural_and_singular_english_terms() -> None:
 
     assert analyze("Ministerial Conferences", "en") == analyze("ministerial conference", "en")
     assert analyze("Ministerské konference", "cs") == analyze("ministerská konference", "cs")
+
+
+def test_czech_without_diacritics_meets_czech_with_them() -> None:
+    from index.keyword import analyze
+
+    assert analyze("spolupraci se tretimi zememi", "cs") == analyze("spolupráci se třetími zeměmi", "cs")
+    assert analyze("jakých", "cs") == []  # a stopword once lemmatised

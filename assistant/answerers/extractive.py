@@ -12,12 +12,15 @@ from assistant.evidence import MONTHS, Evidence, entities, instruction_like, mon
 from assistant.glossary import acronym_expansions, translate_terms
 from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
-from index.keyword import STOPWORDS, analyze, fold
+from index.keyword import STOPWORDS, analyze, fold, plain_czech_terms
 
 # A question word that no retrieved sentence holds ("on its overview page") weighs this much: wordy questions
 # are not refused for their wording, while a missing topic word still costs. Gold set, with the threshold at
 # 0.40: fact recall 0.909 → 0.925, false abstention 0.042 → 0.035, unanswerable refused 0.917 either way.
 ABSENT_WEIGHT = 0.5
+# The least share of the question's distinctive words (weighted) that an answer sentence holds.
+TOPIC_SHARE = 0.25
+SPECIFIC_TOPIC_SHARE = 0.34
 
 
 @dataclass(frozen=True)
@@ -44,13 +47,21 @@ def _concepts(question: str, lang: str) -> list[tuple[str, set[str]]]:
     """Each question term with the forms that count as a match: its glossary translations, and the acronym
     of a name the question spells out ('Directorate-General' is matched by 'DG')."""
     terms = list(dict.fromkeys(analyze(question, lang)))
+    plain: dict[str, set[str]] = {}  # a Czech word typed without diacritics: every word it can be
+    if lang == "cs":
+        for token in re.findall(r"\w+", question):
+            variants = plain_czech_terms(token)
+            if len(variants) > 1:
+                for term in analyze(token, lang):
+                    plain.setdefault(term, set()).update(variants)
     short: dict[str, set[str]] = {}
     for acronym, expansions in acronym_expansions().items():
         for expansion in expansions:
             if expansion and expansion <= set(terms):
                 for t in expansion:
                     short.setdefault(t, set()).add(acronym)
-    return [(term, {term, *translate_terms([term], lang), *short.get(term, ())}) for term in terms]
+    return [(term, {term, *plain.get(term, ()), *translate_terms([term, *plain.get(term, ())], lang),
+                    *short.get(term, ())}) for term in terms]
 
 
 def _must_have(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[tuple[int, bool]]:
@@ -82,6 +93,18 @@ _ANAPHOR = re.compile(r"^(it|its|this|these|they|their|such|the project|the init
                       r"tyto|ten|ta|to|jeho|její|jejich)\b", re.IGNORECASE)
 
 
+_DEFINITE = re.compile(r"^(?:the|this|that|these|those|such)\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)")
+
+
+def _refers_back(text: str, previous: set[str], lang: str) -> bool:
+    """'It...', 'This project...', or a definite description of what the sentence before named ('The allocated
+    amount...' after '...DG HOME allocated EUR 2.3 million'): the previous sentence names the subject."""
+    if _ANAPHOR.match(text):
+        return True
+    m = _DEFINITE.match(text[:1].lower() + text[1:])
+    return m is not None and bool(set(analyze(m.group(1), lang)) & previous)
+
+
 def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]:
     """Sentences with their own terms, their heading's, weak context (title, publisher, previous sentence)
     and the terms that name their subject (own, heading, title and publisher, and the previous sentence
@@ -95,7 +118,7 @@ def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], s
         previous: set[str] = set()
         for ev in sentences(passage):
             own = set(analyze(ev.text, plang))
-            subject = own | heading | title | (previous if _ANAPHOR.match(ev.text) else set())
+            subject = own | heading | title | (previous if _refers_back(ev.text, previous, plang) else set())
             key = (passage.doc_id, ev.start, ev.end)
             if key in index:  # the same sentence seen in an overlapping chunk: keep the richer context
                 i = index[key]
@@ -129,7 +152,8 @@ def _link_neighbours(pool: list[tuple[Evidence, set[str], set[str], set[str], se
         if before[0].passage.doc_id != after[0].passage.doc_id or not 0 <= after[0].start - before[0].end <= 10:
             continue
         e, o, h, w, sub, r = after
-        pool[b] = (e, o, h, w | before[1], sub | (before[1] if _ANAPHOR.match(e.text) else set()), r)
+        back = _refers_back(e.text, before[1], e.passage.language or "en")
+        pool[b] = (e, o, h, w | before[1], sub | (before[1] if back else set()), r)
 
 
 def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[Scored]:
@@ -157,12 +181,16 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     weights = [idf(forms) * (0.3 if term in frame else 1.0) * (1.0 if forms & seen else ABSENT_WEIGHT)
                for term, forms in concepts]
     total = sum(weights) or 1.0
-    topic = [forms for term, forms in concepts if term not in frame and
-             sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)]
+    topic_ids = [i for i, (term, forms) in enumerate(concepts) if term not in frame and
+                 sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)]
+    topic = [concepts[i][1] for i in topic_ids]
+    present_topic = [i for i in topic_ids if concepts[i][1] & seen]
     must = [(i, hard) for i, hard in _must_have(question, lang, concepts)
             if hard or sum(1 for _, own, _, _, _, _ in pool if concepts[i][1] & own) <= 0.25 * len(pool)]
     asked = set().union(*(forms for _, forms in concepts)) if concepts else set()
+    translated = {i for i, (term, _) in enumerate(concepts) if translate_terms([term], lang)}
     counted = _counted(question, lang, concepts) if qtype.count else []
+    specific = is_specific(qtype)
     one_agent = qtype.who and not _GROUP_WHO.search(question)  # "who chairs", not "who are the beneficiaries"
     out = []
     expansions = acronym_expansions()
@@ -171,7 +199,8 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         by_publisher = _publisher_terms(ev.passage) - own - heading
         named = [_credit(concepts[i][0], concepts[i][1], subject - by_publisher if hard else subject, set(), set(),
                          expansions) > 0  # an acronym must be in the text, not only be the publisher's
-                 for i, hard in must if hard or ev.passage.language == lang]  # names are matched within a language
+                 for i, hard in must if hard or ev.passage.language == lang or i in translated]
+        # (a name is matched within its language, or across through the term list: 'Arménií' needs 'Armenia')
         coverage = sum(c * w for c, w in zip(credit, weights)) / total
         score = coverage + _type_bonus(qtype, ev) + 0.1 * (1 - rank / max(1, len(passages)))
         if ev.passage.language == lang:
@@ -179,7 +208,22 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         fragment = len(ev.text) < 25 and not ev.text.startswith("-")
         if fragment:
             score -= 0.1  # headings and fragments make poor answers on their own
-        eligible = all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and \
+        # The question's distinctive words, less its publisher's name: a sentence that holds few of them (on the
+        # Czech ministry's page, 'Czech Republic' and 'protection' from its heading, of a question on subsidiary
+        # protection) is about something else. A single
+        # distinctive word may be a paraphrase. A question that names its fact (how much, how often) needs a
+        # third of the distinctive words some retrieved sentence has: '600 000 EUR' supported ('podpořila') an
+        # initiative, it is not what the project 'Podpora reintegrace gruzínských navrátilců' cost.
+        ids = present_topic if specific else topic_ids  # (words no retrieved text has do not count there)
+        publisher = _publisher_terms(ev.passage)  # 'Czech Republic' on every page of the Czech ministry
+        ids = [i for i in ids if not concepts[i][1] & publisher]
+        antecedent = subject - own - heading - set(_analyzed(ev.passage.title, ev.passage.language or "en")) - \
+            publisher if _ANAPHOR.match(ev.text) or _DEFINITE.match(ev.text[:1].lower() + ev.text[1:]) else set()
+        held = [1.0 if concepts[i][1] & antecedent else credit[i] for i in ids]  # 'It is a project...' holds it
+        on_topic = len(ids) < 2 or \
+            sum(c * weights[i] for c, i in zip(held, ids)) >= (SPECIFIC_TOPIC_SHARE if specific else TOPIC_SHARE) * \
+            sum(weights[i] for i in ids)
+        eligible = on_topic and all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and \
             _fact_near_topic(qtype, ev, counted or topic, own, subject, heading, 4 if counted else 8) and \
             (not one_agent or ev.text.startswith(("“", '"', "„")) or _names_someone_new(ev, asked)) and not (
             re.search(r"(?:^|\s)\[?\d+\](?=\s|$)", ev.text)) and not (  # a quoted "[2]" would pose as our citation
@@ -188,7 +232,7 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     return sorted(out, key=lambda s: (not s.eligible, -s.score))
 
 
-_HOW_MANY = re.compile(r"\b(?:how many|number of|kolik|počet|pocet)\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\b(?:how many|number of|kolik(?:a|e|i|u)?|počet|pocet)\b", re.IGNORECASE)
 
 
 def _counted(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[set[str]]:
@@ -238,7 +282,8 @@ def _fact_near_topic(qtype: QuestionType, ev: Evidence, topic: list[set[str]], o
     words = re.findall(r"\w+(?:[.,/]\d+)*", ev.text)
     if any(forms & heading for forms in topic) and (ev.text.startswith("-") or len(words) <= 14):
         return True
-    if _ANAPHOR.match(ev.text) and any(forms & (subject - own - heading) for forms in topic):
+    opens_back = _ANAPHOR.match(ev.text) or _DEFINITE.match(ev.text[:1].lower() + ev.text[1:])
+    if opens_back and any(forms & (subject - own - heading) for forms in topic):
         return True
     near = [any(forms & set(analyze(w, plang)) for forms in topic) for w in words]
     for i, w in enumerate(words):
@@ -304,6 +349,20 @@ def _doc_sentences(best: Evidence, passages: list[Passage]) -> tuple[list[Eviden
     return ordered, ordered.index(best)
 
 
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                "dva": 2, "dvě": 2, "tři": 3, "čtyři": 4, "pět": 5, "šest": 6, "sedm": 7, "osm": 8, "devět": 9}
+
+
+def _announced_count(intro: str) -> int:
+    """How many parts an intro line announces ('the following three specific objectives:' -> 3), 0 if none."""
+    for word in re.findall(r"\w+", intro.lower()):
+        if word in _COUNT_WORDS:
+            return _COUNT_WORDS[word]
+        if word.isdigit() and 1 < int(word) <= 12:
+            return int(word)
+    return 0
+
+
 def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
     """The sentence with what completes it: the intro line and items of a list, the numbered parts an
     intro announces ('the following three objectives:'), or the attribution line after a quotation."""
@@ -320,7 +379,12 @@ def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
         end = i + 1
         while end < len(all_sents) and end - i <= 6 and all_sents[end].text.startswith(lead):
             end += 1
-        return all_sents[i:end] if end > i + 1 else [best]
+        parts = all_sents[i + 1 : end]
+        announced = _announced_count(best.text)
+        if announced > len(parts) > 0:  # "three objectives:" whose parts have explanations between them
+            later = [s for s in all_sents[end : end + 12] if s.text.startswith(lead)]
+            parts += later[: announced - len(parts)]
+        return [best, *parts] if parts else [best]
     if _is_heading(best.text) and i + 1 < len(all_sents) and is_item[i + 1]:
         end = i + 1  # a heading with the items under it: "Senior Officials' Meetings" and its tasks
         while end < len(all_sents) and is_item[end]:
@@ -436,6 +500,7 @@ class ExtractiveAnswerer:
                 continue  # the same content in the other language version is already cited
             if groups and item.score < best.score * 0.55:
                 break
+            ev = _asker_version(ev, lang, links, scored)
             block = _list_block(ev, passages)
             groups.append(block)
             covered.update((e.passage.doc_id, e.start) for e in block)
@@ -443,23 +508,42 @@ class ExtractiveAnswerer:
             if sum(len(g) for g in groups) >= limit:
                 break
         topic = distinctive_topic(question, lang, scored)
-        groups.extend(_conflicting(qtype, scored, groups, floor, topic))
+        groups.extend(_conflicting(qtype, scored, groups, floor, topic, links))
         return groups
 
 
+def _asker_version(ev: Evidence, lang: str, links: dict[str, set[str]], scored: list[Scored]) -> Evidence:
+    """The same sentence in the asker's language when its translation was retrieved: a Czech asker reads the
+    Czech page's 'započala v únoru 2013', not the English 'commenced in February 2013', even where the term
+    list matched the English wording better. Aligned by what translation keeps: its figures and acronyms."""
+    twins = links.get(ev.passage.doc_id, set())
+    marks = numbers(ev.text) | set(re.findall(r"\b[A-Z]{2,}\b", ev.text))
+    if ev.passage.language == lang or not twins or not numbers(ev.text):
+        return ev
+    for item in scored:
+        other = item.evidence
+        if other.passage.doc_id in twins and other.passage.language == lang and item.eligible and \
+                marks <= numbers(other.text) | set(re.findall(r"\b[A-Z]{2,}\b", other.text)):
+            return other
+    return ev
+
+
 def _conflicting(qtype: QuestionType, scored: list[Scored], groups: list[list[Evidence]], floor: float,
-                 topic: list[set[str]]) -> list[list[Evidence]]:
-    """A sentence from another document that gives a different year for the same thing."""
+                 topic: list[set[str]], links: dict[str, set[str]] | None = None) -> list[list[Evidence]]:
+    """A sentence from another document (not a translation of a chosen one) that gives a different year for
+    the same thing."""
     if not (qtype.date or qtype.number):
         return []
     chosen_docs = {g[0].passage.doc_id for g in groups}
+    chosen_docs |= set().union(*((links or {}).get(d, set()) for d in chosen_docs))
     chosen_years = set().union(*(topic_years(e.text, topic, e.passage.language) for g in groups for e in g)) \
         if groups else set()
     extra = []
     for item in scored[:12]:
         ev = item.evidence
         ys = topic_years(ev.text, topic, ev.passage.language)
-        if ev.passage.doc_id in chosen_docs or item.coverage < floor * 0.9 or not ys or ys <= chosen_years:
+        if ev.passage.doc_id in chosen_docs or not item.eligible or item.coverage < floor * 0.9 or not ys or \
+                ys <= chosen_years:
             continue
         extra.append([ev])
         break
