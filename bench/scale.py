@@ -39,10 +39,11 @@ def worker(step: str, args: dict[str, Any], env: dict[str, str] | None = None, t
 def tier(plan: Plan, size: int) -> tuple[Settings, dict[str, Any]]:
     """The synthetic store of about `size` chunks, built in a subprocess or reused from an earlier run."""
     from bench.synth import SYNTH_VERSION
+    from index.keyword import ANALYZER_VERSION
 
     base = settings_for(Path(), Path())
-    folder = plan.out / "stores" / (f"tier-{size}-s{plan.seed}-v{SYNTH_VERSION}-t{base.chunk_tokens}o{base.chunk_overlap}"
-                                    f"-{'+'.join(base.embedders)}")
+    folder = plan.out / "stores" / (f"tier-{size}-s{plan.seed}-v{SYNTH_VERSION}-a{ANALYZER_VERSION}"
+                                    f"-t{base.chunk_tokens}o{base.chunk_overlap}-{'+'.join(base.embedders)}")
     settings = settings_for(folder / "corpus", folder / "store")
     marker = folder / "build.json"
     if marker.exists() and not plan.fresh:
