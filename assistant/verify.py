@@ -27,6 +27,7 @@ _NEGATION = re.compile(
     r"\b(not|no|never|neither|nor|none|cannot|without|n't|ne|nikdy|žádn\w*|nebyl\w*|není|nejsou|nebude\w*|nemá\w*"
     r"|nemůže\w*|nelze|bez)\b|n't\b", re.IGNORECASE)
 _CZ_NEG_VERB = re.compile(r"\bne(?!j)[a-záčďéěíňóřšťúůýž]{3,}", re.IGNORECASE)  # Czech verbs negate with a ne- prefix
+_CZECH_LETTERS = re.compile(r"[áčďéěíňóřšťúůýž]", re.IGNORECASE)
 
 _FIXED = re.compile("|".join(  # lines the assistant composes itself around quoted evidence
     re.sub(r"\\\{\w+\\\}", ".*", re.escape(t)) for key in ("foreign_evidence", "conflict")
@@ -76,7 +77,7 @@ def _plain(text: str) -> str:
 def _negated(text: str, lang: str) -> bool:
     if _NEGATION.search(text):
         return True
-    if lang == "cs":
+    if lang == "cs" and _CZECH_LETTERS.search(text):  # not in an English quote: 'neighbours', 'network'
         return any(not w.lower().startswith(("nejen", "new", "neb", "nez", "než", "nej")) for w in _CZ_NEG_VERB.findall(text))
     return False
 

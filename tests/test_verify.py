@@ -71,3 +71,15 @@ def test_checker_on_the_labelled_pairs() -> None:
     for kind, (hit, total) in caught.items():
         assert hit == total, f"{kind}: caught {hit}/{total}"
     assert tp / (tp + fn) >= 0.95 and tp / (tp + fp) >= 0.8
+
+
+def test_english_quote_in_a_czech_answer_is_not_read_as_czech_negation() -> None:
+    """'neighbours' is no Czech ne- verb: an English source quoted in a Czech answer stays supported."""
+    source = ("The idea that you can solve all migration challenges just in the framework of your national "
+              "administration is false. If you want to be successful in migration management, you have to "
+              "cooperate with your neighbours.")
+    claim = "The idea that you can solve all migration challenges just in the framework of your national " \
+            "administration is false."
+    assert check_claim(claim, [source], "cs").verdict == SUPPORTED
+    assert check_claim("Projekt nebyl zahájen v roce 2013.", ["Projekt byl zahájen v roce 2013."], "cs").verdict \
+        == CONTRADICTED
