@@ -12,6 +12,7 @@ from assistant.evidence import MONTHS, Evidence, entities, instruction_like, mon
 from assistant.glossary import acronym_expansions, translate_terms
 from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer, classify, is_specific
 from assistant.types import Citation, Passage
+from assistant.verify import quantities
 from index.keyword import STOPWORDS, analyze, fold, plain_czech_terms
 
 # A question word that no retrieved sentence holds ("on its overview page") weighs this much: wordy questions
@@ -94,6 +95,11 @@ _ANAPHOR = re.compile(r"^(it|its|this|these|they|their|such|the project|the init
 
 
 _DEFINITE = re.compile(r"^(?:the|this|that|these|those|such)\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)")
+
+
+def _opens_back(text: str) -> bool:
+    """The sentence opens with 'It...', 'This project...' or a definite description ('The allocated amount...')."""
+    return bool(_ANAPHOR.match(text) or _DEFINITE.match(text[:1].lower() + text[1:]))
 
 
 def _refers_back(text: str, previous: set[str], lang: str) -> bool:
@@ -181,12 +187,11 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     weights = [idf(forms) * (0.3 if term in frame else 1.0) * (1.0 if forms & seen else ABSENT_WEIGHT)
                for term, forms in concepts]
     total = sum(weights) or 1.0
-    topic_ids = [i for i, (term, forms) in enumerate(concepts) if term not in frame and
-                 sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)]
+    rare = [sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool) for _, forms in concepts]
+    topic_ids = [i for i, (term, _) in enumerate(concepts) if term not in frame and rare[i]]
     topic = [concepts[i][1] for i in topic_ids]
     present_topic = [i for i in topic_ids if concepts[i][1] & seen]
-    must = [(i, hard) for i, hard in _must_have(question, lang, concepts)
-            if hard or sum(1 for _, own, _, _, _, _ in pool if concepts[i][1] & own) <= 0.25 * len(pool)]
+    must = [(i, hard) for i, hard in _must_have(question, lang, concepts) if hard or rare[i]]
     asked = set().union(*(forms for _, forms in concepts)) if concepts else set()
     translated = {i for i, (term, _) in enumerate(concepts) if translate_terms([term], lang)}
     counted = _counted(question, lang, concepts) if qtype.count else []
@@ -196,7 +201,8 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     expansions = acronym_expansions()
     for ev, own, heading, weak, subject, rank in pool:
         credit = [_credit(term, forms, own, heading, weak, expansions) for term, forms in concepts]
-        by_publisher = _publisher_terms(ev.passage) - own - heading
+        publisher = _publisher_terms(ev.passage)  # 'Czech Republic' on every page of the Czech ministry
+        by_publisher = publisher - own - heading
         named = [_credit(concepts[i][0], concepts[i][1], subject - by_publisher if hard else subject, set(), set(),
                          expansions) > 0  # an acronym must be in the text, not only be the publisher's
                  for i, hard in must if hard or ev.passage.language == lang or i in translated]
@@ -210,15 +216,14 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
             score -= 0.1  # headings and fragments make poor answers on their own
         # The question's distinctive words, less its publisher's name: a sentence that holds few of them (on the
         # Czech ministry's page, 'Czech Republic' and 'protection' from its heading, of a question on subsidiary
-        # protection) is about something else. A single
-        # distinctive word may be a paraphrase. A question that names its fact (how much, how often) needs a
-        # third of the distinctive words some retrieved sentence has: '600 000 EUR' supported ('podpořila') an
-        # initiative, it is not what the project 'Podpora reintegrace gruzínských navrátilců' cost.
+        # protection) is about something else. A single distinctive word may be a paraphrase. A question that
+        # names its fact (how much, how often) needs a third of the distinctive words some retrieved sentence
+        # has: '600 000 EUR' supported ('podpořila') an initiative, it is not what the project 'Podpora
+        # reintegrace gruzínských navrátilců' cost.
         ids = present_topic if specific else topic_ids  # (words no retrieved text has do not count there)
-        publisher = _publisher_terms(ev.passage)  # 'Czech Republic' on every page of the Czech ministry
         ids = [i for i in ids if not concepts[i][1] & publisher]
         antecedent = subject - own - heading - set(_analyzed(ev.passage.title, ev.passage.language or "en")) - \
-            publisher if _ANAPHOR.match(ev.text) or _DEFINITE.match(ev.text[:1].lower() + ev.text[1:]) else set()
+            publisher if _opens_back(ev.text) else set()
         held = [1.0 if concepts[i][1] & antecedent else credit[i] for i in ids]  # 'It is a project...' holds it
         on_topic = len(ids) < 2 or \
             sum(c * weights[i] for c, i in zip(held, ids)) >= (SPECIFIC_TOPIC_SHARE if specific else TOPIC_SHARE) * \
@@ -282,8 +287,7 @@ def _fact_near_topic(qtype: QuestionType, ev: Evidence, topic: list[set[str]], o
     words = re.findall(r"\w+(?:[.,/]\d+)*", ev.text)
     if any(forms & heading for forms in topic) and (ev.text.startswith("-") or len(words) <= 14):
         return True
-    opens_back = _ANAPHOR.match(ev.text) or _DEFINITE.match(ev.text[:1].lower() + ev.text[1:])
-    if opens_back and any(forms & (subject - own - heading) for forms in topic):
+    if _opens_back(ev.text) and any(forms & (subject - own - heading) for forms in topic):
         return True
     near = [any(forms & set(analyze(w, plang)) for forms in topic) for w in words]
     for i, w in enumerate(words):
@@ -349,18 +353,9 @@ def _doc_sentences(best: Evidence, passages: list[Passage]) -> tuple[list[Eviden
     return ordered, ordered.index(best)
 
 
-_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-                "dva": 2, "dvě": 2, "tři": 3, "čtyři": 4, "pět": 5, "šest": 6, "sedm": 7, "osm": 8, "devět": 9}
-
-
 def _announced_count(intro: str) -> int:
     """How many parts an intro line announces ('the following three specific objectives:' -> 3), 0 if none."""
-    for word in re.findall(r"\w+", intro.lower()):
-        if word in _COUNT_WORDS:
-            return _COUNT_WORDS[word]
-        if word.isdigit() and 1 < int(word) <= 12:
-            return int(word)
-    return 0
+    return max((n for n in map(int, quantities(intro)) if 1 < n <= 12), default=0)
 
 
 def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
