@@ -1,39 +1,44 @@
 """The Prague Process policy assistant: retrieve → answer → verify over the indexed corpus.
 
-`answer = assistant.ask(question, history=..., settings=...)` is the whole public surface.
+    runtime = Runtime(load_settings())            # models and stores, built once
+    answer = ask(question, history=[...], runtime=runtime)
+
+Importing the package loads nothing heavy and changes nothing in the environment.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from assistant.settings import configure_offline_runtime
+__all__ = [
+    "Answer",
+    "AssistantError",
+    "Filters",
+    "Runtime",
+    "Settings",
+    "UserError",
+    "ask",
+    "ask_stream",
+    "load_settings",
+]
 
-configure_offline_runtime()
-
-__all__ = ["Answer", "AssistantError", "Filters", "Settings", "ask", "ask_stream", "load_settings"]
+_WHERE = {
+    "ask": "assistant.service",
+    "ask_stream": "assistant.service",
+    "Answer": "assistant.types",
+    "AssistantError": "assistant.errors",
+    "UserError": "assistant.errors",
+    "Filters": "assistant.retrieve",
+    "Runtime": "assistant.runtime",
+    "Settings": "assistant.settings",
+    "load_settings": "assistant.settings",
+}
 
 
 def __getattr__(name: str) -> Any:
     """Import the heavy parts (models, Chroma) only when first used."""
-    if name in ("ask", "ask_stream"):
-        from assistant import service
+    if name not in _WHERE:
+        raise AttributeError(name)
+    import importlib
 
-        return getattr(service, name)
-    if name == "Answer":
-        from assistant.types import Answer
-
-        return Answer
-    if name == "AssistantError":
-        from assistant.errors import AssistantError
-
-        return AssistantError
-    if name == "Filters":
-        from assistant.retrieve import Filters
-
-        return Filters
-    if name in ("Settings", "load_settings"):
-        from assistant import settings
-
-        return getattr(settings, name)
-    raise AttributeError(name)
+    return getattr(importlib.import_module(_WHERE[name]), name)

@@ -8,15 +8,55 @@ from dataclasses import dataclass
 from assistant.types import Passage
 
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "leden": 1, "ledna": 1, "lednu": 1, "únor": 2, "února": 2, "únoru": 2, "březen": 3, "března": 3, "březnu": 3,
-    "duben": 4, "dubna": 4, "dubnu": 4, "květen": 5, "května": 5, "květnu": 5, "červen": 6, "června": 6,
-    "červnu": 6, "červenec": 7, "července": 7, "červenci": 7, "srpen": 8, "srpna": 8, "srpnu": 8,
-    "září": 9, "říjen": 10, "října": 10, "říjnu": 10, "listopad": 11, "listopadu": 11, "prosinec": 12,
-    "prosince": 12, "prosinci": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "leden": 1,
+    "ledna": 1,
+    "lednu": 1,
+    "únor": 2,
+    "února": 2,
+    "únoru": 2,
+    "březen": 3,
+    "března": 3,
+    "březnu": 3,
+    "duben": 4,
+    "dubna": 4,
+    "dubnu": 4,
+    "květen": 5,
+    "května": 5,
+    "květnu": 5,
+    "červen": 6,
+    "června": 6,
+    "červnu": 6,
+    "červenec": 7,
+    "července": 7,
+    "červenci": 7,
+    "srpen": 8,
+    "srpna": 8,
+    "srpnu": 8,
+    "září": 9,
+    "říjen": 10,
+    "října": 10,
+    "říjnu": 10,
+    "listopad": 11,
+    "listopadu": 11,
+    "prosinec": 12,
+    "prosince": 12,
+    "prosinci": 12,
 }
-_NUMBER = re.compile(r"(?<![\w/])\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?(?!\d)|(?<![\w/])\d+(?:[.,]\d+)?(?!\d)")
+_NUMBER = re.compile(
+    r"(?<![\w/])\d{1,3}(?:[ \u00a0]\d{3})+(?:[.,]\d+)?(?!\d)|(?<![\w/])\d+(?:[.,]\d+)?(?!\d)"
+)
 _WORD = re.compile(r"\w+")
 
 
@@ -34,9 +74,18 @@ class Evidence:
 
 def sentences(passage: Passage) -> list[Evidence]:
     out = []
-    for i, (cs, ce, ss, se) in enumerate(passage.meta.get("sentences", [])):
-        quote = passage.raw[ss - passage.start : se - passage.start]
-        out.append(Evidence(passage.text[cs:ce], quote, ss, se, passage, i))
+    for i, span in enumerate(passage.sentences):
+        quote = passage.raw[span.source_start - passage.start : span.source_end - passage.start]
+        out.append(
+            Evidence(
+                passage.text[span.start : span.end],
+                quote,
+                span.source_start,
+                span.source_end,
+                passage,
+                i,
+            )
+        )
     return out
 
 
@@ -60,7 +109,11 @@ def months(text: str) -> set[int]:
 def entities(text: str) -> set[str]:
     """Acronyms and capitalised names not at a sentence start (a cheap offline NER)."""
     found = set(re.findall(r"\b[A-Z][A-Z0-9]{1,}(?:[- ][A-Z]{2,})*(?:-[A-Z][a-z]+)?\b", text))
-    for m in re.finditer(r"(?<=[\w,;:] )([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+(?: [A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+)*)", text):
+    for m in re.finditer(
+        r"(?<=[\w,;:] )([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+(?: "
+        r"[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+)*)",
+        text,
+    ):
         found.add(m.group(1))
     return found
 
@@ -69,7 +122,8 @@ _SMALL = {"of", "the", "and", "for", "on", "in", "to", "&", "a", "an", "pro", "v
 
 
 def expansion_for(acronym: str, before: str) -> str:
-    """The words just before '(ACRONYM)' whose initials spell it, e.g. 'European Migration Network' for EMN."""
+    """The words just before '(ACRONYM)' whose initials spell it, e.g. 'European Migration Network'
+    for EMN."""
     letters = [c.lower() for c in acronym if c.isalpha()]
     spans = list(re.finditer(r"[\w’'\-]+", before))[-12:]
     i, start = len(letters) - 1, None
@@ -90,11 +144,14 @@ def expansion_for(acronym: str, before: str) -> str:
     return before[spans[start].start() :].strip(" “”\"',:;")
 
 
-# Text in a passage that speaks to the assistant rather than about the world: withheld from the model.
+# Text in a passage that speaks to the assistant rather than about the world: withheld from the
+# model.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules)\b"
     r"|^\W*(system|assistant|developer)\s*:|\byou are now\b"
-    r"|\byour (only |sole |new )?(answer|reply|response|task|role|instructions?)\b", re.IGNORECASE)
+    r"|\byour (only |sole |new )?(answer|reply|response|task|role|instructions?)\b",
+    re.IGNORECASE,
+)
 
 
 def instruction_like(sentence: str) -> bool:

@@ -17,8 +17,12 @@ def record_feedback(path: Path, answer: Answer, rating: int, comment: str = "") 
     if rating not in (1, -1):
         raise ValueError("rating must be +1 or -1")
     data = answer.to_json()
-    record = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "rating": rating,
-              "comment": comment.strip()[:2000], **{k: data[k] for k in _KEPT}}
+    record = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "rating": rating,
+        "comment": comment.strip()[:2000],
+        **{k: data[k] for k in _KEPT},
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, ensure_ascii=False) + "\n")

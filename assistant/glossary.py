@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from index.keyword import analyze
+from index.language import analyze
 
 GLOSSARY = Path(__file__).parent / "data" / "glossary-cs-en.tsv"
 
@@ -50,5 +50,7 @@ def acronym_expansions() -> dict[str, list[set[str]]]:
             continue
         acronym, *expansions = line.split("\t")
         for key in analyze(acronym, "en")[:1]:
-            out.setdefault(key, []).extend(set(analyze(e, lang)) for e, lang in zip(expansions, ("en", "cs")) if e)
+            out.setdefault(key, []).extend(
+                set(analyze(e, lang)) for e, lang in zip(expansions, ("en", "cs")) if e
+            )
     return out

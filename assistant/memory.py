@@ -1,8 +1,11 @@
 """Keep a long-running server's memory flat under glibc.
 
-Streamlit runs every script run in a new thread; glibc gives threads their own malloc arenas (up to 8 per
-core) and keeps freed memory in them, so a server's RSS climbs with each round of concurrent sessions even
-when nothing is leaked. Capping the arenas and trimming after each answer returns that memory. Elsewhere
+Streamlit runs every script run in a new thread; glibc gives threads their own malloc arenas (up to
+8 per
+core) and keeps freed memory in them, so a server's RSS climbs with each round of concurrent
+sessions even
+when nothing is leaked. Capping the arenas and trimming after each answer returns that memory.
+Elsewhere
 (musl, macOS, Windows) both calls do nothing.
 """
 
@@ -23,7 +26,11 @@ def _libc() -> Any:
         libc = ctypes.CDLL(name) if name else None
     except OSError:
         return None
-    return libc if libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") else None
+    return (
+        libc
+        if libc is not None and hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt")
+        else None
+    )
 
 
 def limit_arenas(arenas: int = 2) -> bool:

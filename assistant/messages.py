@@ -8,7 +8,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "Dokumenty tuto otázku nepokrývají.",
         "ru": "Документы не отвечают на этот вопрос.",
     },
-    "closest": {"en": "Closest documents", "cs": "Nejbližší dokumenty", "ru": "Ближайшие документы"},
+    "closest": {
+        "en": "Closest documents",
+        "cs": "Nejbližší dokumenty",
+        "ru": "Ближайшие документы",
+    },
     "foreign_evidence": {
         "en": "The documents say (in {language}):",
         "cs": "Dokumenty k tomu uvádějí (v jazyce: {language}):",
@@ -19,15 +23,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "Zdroje se liší: {items}.",
         "ru": "Источники расходятся: {items}.",
     },
-    "says": {"en": "{doc} (as of {date}) says {value}", "cs": "{doc} (stav k {date}) uvádí {value}",
-             "ru": "{doc} (на {date}) указывает {value}"},
+    "says": {
+        "en": "{doc} (as of {date}) says {value}",
+        "cs": "{doc} (stav k {date}) uvádí {value}",
+        "ru": "{doc} (на {date}) указывает {value}",
+    },
     "fallback": {
         "en": "The language model failed ({error}); this is the offline answer.",
         "cs": "Jazykový model selhal ({error}); toto je offline odpověď.",
         "ru": "Языковая модель не ответила ({error}); это офлайн-ответ.",
     },
     "uncheckable": {
-        "en": "The model's answer could not be checked against the sources; this is the offline answer.",
+        "en": "The model's answer could not be checked against the sources; this is the offline "
+        "answer.",
         "cs": "Odpověď jazykového modelu nešlo ověřit ve zdrojích; toto je offline odpověď.",
         "ru": "Ответ модели не удалось проверить по источникам; это офлайн-ответ.",
     },
@@ -47,9 +55,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "ru": "Отвечаю по-английски: в корпусе нет документов на этом языке.",
     },
 }
-LANGUAGE_NAMES = {"en": {"en": "English", "cs": "Czech", "ru": "Russian"},
-                  "cs": {"en": "angličtina", "cs": "čeština", "ru": "ruština"},
-                  "ru": {"en": "английский", "cs": "чешский", "ru": "русский"}}
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "cs": "Czech", "ru": "Russian"},
+    "cs": {"en": "angličtina", "cs": "čeština", "ru": "ruština"},
+    "ru": {"en": "английский", "cs": "чешский", "ru": "русский"},
+}
 
 
 def text(key: str, lang: str, **values: str) -> str:

@@ -1,4 +1,5 @@
-"""For newcomers: a glossary of acronyms, a timeline of dated events and an overview, all built from the
+"""For newcomers: a glossary of acronyms, a timeline of dated events and an overview, all built from
+the
 corpus by code (so they grow with it), every entry citing an exact source span."""
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from pathlib import Path
 from assistant.evidence import MONTHS, expansion_for
 from assistant.settings import Settings
 from assistant.types import Citation
-from index.chunk import split_sentences
 from index.clean import clean
+from index.language import split_sentences
 from index.load import iter_corpus, load_document
 from index.store import Manifest
 
@@ -35,7 +36,24 @@ OVERVIEW = [  # (section, question) answered by assistant.ask, each statement ci
 _SMALL = {"of", "the", "and", "for", "on", "in", "to", "&", "a", "an", "pro", "v", "na", "o"}
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?\b")
 _PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?)\)")
-_NOT_ACRONYMS = {"EU", "UN", "CZ", "HU", "LT", "PL", "DG", "NGO", "NGOS", "PDF", "II", "III", "IV", "USA", "OSN", "ČR"}
+_NOT_ACRONYMS = {
+    "EU",
+    "UN",
+    "CZ",
+    "HU",
+    "LT",
+    "PL",
+    "DG",
+    "NGO",
+    "NGOS",
+    "PDF",
+    "II",
+    "III",
+    "IV",
+    "USA",
+    "OSN",
+    "ČR",
+}
 
 
 @dataclass(frozen=True)
@@ -75,10 +93,27 @@ def corpus_sentences(settings: Settings) -> Iterator[Sentence]:
         cleaned = clean(doc.text)
         for s in split_sentences(cleaned.text):
             start, end = cleaned.source_span(s.start, s.end)
-            yield Sentence(cleaned.text[s.start : s.end], Citation(
-                n=0, doc_id=doc.doc_id, title=doc.title, chunk_id="", quote=doc.text[start:end], start=start, end=end,
-                score=1.0, date=str(doc.meta.get("date") or ""), language=doc.language,
-                publisher=str(doc.meta.get("publisher") or "")))
+            yield Sentence(
+                cleaned.text[s.start : s.end],
+                Citation(
+                    n=0,
+                    doc_id=doc.doc_id,
+                    title=doc.title,
+                    chunk_id="",
+                    quote=doc.text[start:end],
+                    start=start,
+                    end=end,
+                    score=1.0,
+                    date=str(doc.meta.get("date") or ""),
+                    language=doc.language,
+                    publisher=str(doc.meta.get("publisher") or ""),
+                ),
+            )
+
+
+def starter_questions(runtime: object) -> list[str]:
+    """Questions shown before the first one is asked."""
+    return list(STARTERS)
 
 
 def glossary(settings: Settings) -> list[Term]:
@@ -99,7 +134,9 @@ def glossary(settings: Settings) -> list[Term]:
     return sorted(terms.values(), key=lambda t: t.acronym)
 
 
-_DATE = re.compile(r"(?:(\d{1,2})(?:-\d{1,2})?\.?\s+)?(?:([A-Za-záčďéěíňóřšťúůýžÁ-Ž]+)\s+)?((?:19|20)\d{2})(?!\d)")
+_DATE = re.compile(
+    r"(?:(\d{1,2})(?:-\d{1,2})?\.?\s+)?(?:([A-Za-záčďéěíňóřšťúůýžÁ-Ž]+)\s+)?((?:19|20)\d{2})(?!\d)"
+)
 
 
 def _when(text: str) -> tuple[int, int, str] | None:
@@ -115,15 +152,18 @@ def _when(text: str) -> tuple[int, int, str] | None:
 
 
 def timeline(settings: Settings, language: str = "en") -> list[Event]:
-    """Dated events in the corpus, oldest first; a translated page contributes in one language only."""
+    """Dated events in the corpus, oldest first; a translated page contributes in one language
+    only."""
     manifest = Manifest.load(settings.store_dir)
     skip: set[str] = set()
     if manifest:
         for doc_id, info in manifest.documents.items():
             other = str(info.get("meta", {}).get("translation_of") or "")
             if other:
-                pair = {doc_id: info["meta"].get("language"),
-                        other: manifest.documents.get(other, {}).get("meta", {}).get("language")}
+                pair = {
+                    doc_id: info["meta"].get("language"),
+                    other: manifest.documents.get(other, {}).get("meta", {}).get("language"),
+                }
                 keep = next((d for d, lang in pair.items() if lang == language), doc_id)
                 skip |= set(pair) - {keep}
     events = []
@@ -144,10 +184,19 @@ def documents(settings: Settings) -> list[dict[str, object]]:
     rows = []
     for doc_id, info in sorted(manifest.documents.items()):
         meta = info.get("meta", {})
-        rows.append({"doc_id": doc_id, "title": meta.get("title", doc_id), "language": meta.get("language", ""),
-                     "publisher": meta.get("publisher", ""), "date": meta.get("date") or "",
-                     "chunks": info.get("chunks", 0), "indexed_at": info.get("indexed_at", ""),
-                     "path": info.get("path", ""), "translation_of": meta.get("translation_of") or ""})
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "title": meta.get("title", doc_id),
+                "language": meta.get("language", ""),
+                "publisher": meta.get("publisher", ""),
+                "date": meta.get("date") or "",
+                "chunks": info.get("chunks", 0),
+                "indexed_at": info.get("indexed_at", ""),
+                "path": info.get("path", ""),
+                "translation_of": meta.get("translation_of") or "",
+            }
+        )
     return rows
 
 

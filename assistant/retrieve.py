@@ -1,4 +1,5 @@
-"""Retrieve: dense legs (one per embedder) and BM25 fused by reciprocal rank, as LlamaIndex retrievers."""
+"""Retrieve: dense legs (one per embedder) and BM25 fused by reciprocal rank, as LlamaIndex
+retrievers."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from llama_index.core.vector_stores.types import (
     VectorStoreQuery,
 )
 
-from assistant.types import Passage
+from assistant.types import Passage, SentenceSpan
 from index.embed import Embedder
-from index.keyword import KeywordIndex, analyze
+from index.keyword import KeywordIndex
+from index.language import analyze
 
 
 @dataclass(frozen=True)
@@ -30,43 +32,72 @@ class Filters:
     publishers: tuple[str, ...] = ()
 
     def metadata_filters(self) -> MetadataFilters | None:
-        parts = [MetadataFilter(key=key, value=list(values), operator=FilterOperator.IN)
-                 for key, values in (("doc_id", self.doc_ids), ("language", self.languages),
-                                     ("publisher", self.publishers)) if values]
-        return MetadataFilters(filters=parts, condition=FilterCondition.AND) if parts else None  # type: ignore[arg-type]
+        parts: list[MetadataFilter | MetadataFilters] = [
+            MetadataFilter(key=key, value=list(values), operator=FilterOperator.IN)
+            for key, values in (
+                ("doc_id", self.doc_ids),
+                ("language", self.languages),
+                ("publisher", self.publishers),
+            )
+            if values
+        ]
+        return MetadataFilters(filters=parts, condition=FilterCondition.AND) if parts else None
 
     def allows(self, meta: dict[str, Any]) -> bool:
-        return ((not self.doc_ids or meta.get("doc_id") in self.doc_ids)
-                and (not self.languages or meta.get("language") in self.languages)
-                and (not self.publishers or meta.get("publisher") in self.publishers))
+        return (
+            (not self.doc_ids or meta.get("doc_id") in self.doc_ids)
+            and (not self.languages or meta.get("language") in self.languages)
+            and (not self.publishers or meta.get("publisher") in self.publishers)
+        )
 
 
 class DenseRetriever(BaseRetriever):
     """Nearest chunks in one Chroma collection by one embedding model."""
 
-    def __init__(self, store: Any, embedder: Embedder, k: int, filters: Filters | None = None) -> None:
+    def __init__(
+        self, store: Any, embedder: Embedder, k: int, filters: Filters | None = None
+    ) -> None:
         super().__init__()
         self.store, self.embedder, self.k, self.filters = store, embedder, k, filters
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         vector = self.embedder.query(query_bundle.query_str).tolist()
-        query = VectorStoreQuery(query_embedding=vector, similarity_top_k=self.k,
-                                 filters=self.filters.metadata_filters() if self.filters else None)
+        query = VectorStoreQuery(
+            query_embedding=vector,
+            similarity_top_k=self.k,
+            filters=self.filters.metadata_filters() if self.filters else None,
+        )
         result = self.store.query(query)
         # ChromaVectorStore reports exp(-distance); the collection uses cosine distance.
         import math
 
-        return [NodeWithScore(node=n, score=1.0 + math.log(max(s, 1e-9)))
-                for n, s in zip(result.nodes or [], result.similarities or [])]
+        return [
+            NodeWithScore(node=n, score=1.0 + math.log(max(s, 1e-9)))
+            for n, s in zip(result.nodes or [], result.similarities or [])
+        ]
 
 
 class KeywordRetriever(BaseRetriever):
     """BM25 over the language-aware analyzer of index/keyword.py."""
 
-    def __init__(self, index: KeywordIndex, fetch: Any, k: int, lang: str = "en",
-                 filters: Filters | None = None, expand: Any = None) -> None:
+    def __init__(
+        self,
+        index: KeywordIndex,
+        fetch: Any,
+        k: int,
+        lang: str = "en",
+        filters: Filters | None = None,
+        expand: Any = None,
+    ) -> None:
         super().__init__()
-        self.index, self.fetch, self.k, self.lang, self.filters, self.expand = index, fetch, k, lang, filters, expand
+        self.index, self.fetch, self.k, self.lang, self.filters, self.expand = (
+            index,
+            fetch,
+            k,
+            lang,
+            filters,
+            expand,
+        )
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         terms = analyze(query_bundle.query_str, self.lang)
@@ -81,10 +112,17 @@ class KeywordRetriever(BaseRetriever):
 
 
 class HybridRetriever(BaseRetriever):
-    """Reciprocal-rank fusion of several retrievers, then near-duplicate removal and per-document diversity."""
+    """Reciprocal-rank fusion of several retrievers, then near-duplicate removal and per-document
+    diversity."""
 
-    def __init__(self, legs: dict[str, BaseRetriever], k: int, rrf_k: int = 60,
-                 weights: dict[str, float] | None = None, works: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        legs: dict[str, BaseRetriever],
+        k: int,
+        rrf_k: int = 60,
+        weights: dict[str, float] | None = None,
+        works: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.legs, self.k, self.rrf_k, self.weights = legs, k, rrf_k, weights or {}
         self.works = works or {}  # doc_id -> one id shared by a document and its translations
@@ -103,11 +141,17 @@ class HybridRetriever(BaseRetriever):
                 leg_scores.setdefault(cid, {})[name] = float(hit.score or 0.0)
         self.last_leg_scores = leg_scores
         ranked = sorted(fused, key=lambda c: -fused[c])
-        return [NodeWithScore(node=nodes[c], score=fused[c]) for c in _diverse(ranked, nodes, self.k, self.works)]
+        return [
+            NodeWithScore(node=nodes[c], score=fused[c])
+            for c in _diverse(ranked, nodes, self.k, self.works)
+        ]
 
 
-def _diverse(ranked: list[str], nodes: dict[str, TextNode], k: int, works: dict[str, str]) -> list[str]:
-    """Drop near-duplicates (shared-term overlap ≥ 0.8) and cap chunks per work (a document with its translations)."""
+def _diverse(
+    ranked: list[str], nodes: dict[str, TextNode], k: int, works: dict[str, str]
+) -> list[str]:
+    """Drop near-duplicates (shared-term overlap ≥ 0.8) and cap chunks per work (a document with its
+    translations)."""
     chosen: list[str] = []
     term_sets: list[set[str]] = []
     per_doc: dict[str, int] = {}
@@ -131,17 +175,26 @@ def _diverse(ranked: list[str], nodes: dict[str, TextNode], k: int, works: dict[
 
 def to_passage(hit: NodeWithScore, leg_scores: dict[str, float] | None = None) -> Passage:
     """A retrieved node as a Passage with its exact source span and sentence spans."""
-    meta = dict(hit.node.metadata)
-    meta["sentences"] = json.loads(meta.get("sentences") or "[]")
-    meta["leg_scores"] = leg_scores or {}
-    raw = str(meta.pop("raw", ""))
+    meta = hit.node.metadata
+
+    def text(key: str) -> str:
+        return str(meta.get(key) or "")
+
+    spans = tuple(SentenceSpan(*span) for span in json.loads(meta.get("sentences") or "[]"))
     return Passage(
         chunk_id=hit.node.node_id,
-        doc_id=str(meta.get("doc_id")),
+        doc_id=text("doc_id"),
         text=hit.node.get_content(),
-        raw=raw,
+        raw=text("raw"),
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         score=float(hit.score or 0.0),
-        meta=meta,
+        title=text("title") or text("doc_id"),
+        language=text("language"),
+        date=text("date"),
+        publisher=text("publisher"),
+        heading=text("heading"),
+        translation_of=text("translation_of"),
+        sentences=spans,
+        leg_scores=dict(leg_scores or {}),
     )

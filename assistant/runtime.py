@@ -1,7 +1,14 @@
-"""The one place that builds the heavy objects (Chroma client, embedders, BM25, answerer) from Settings."""
+"""The one place that builds the heavy objects (Chroma client, embedders, BM25, answerers) from
+Settings.
+
+A Runtime is built once per process by the entry point (CLI verb, app, evals, bench, a test fixture)
+and
+passed to `ask()`; nothing here is a global cache.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,46 +16,68 @@ from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from assistant.errors import AssistantError
-from assistant.retrieve import DenseRetriever, Filters, HybridRetriever, KeywordRetriever, to_passage
+from assistant.answerers import Answerer, ExtractiveAnswerer, make_answerer
+from assistant.errors import AssistantError, NoIndexError
+from assistant.glossary import translate_terms
+from assistant.retrieve import (
+    DenseRetriever,
+    Filters,
+    HybridRetriever,
+    KeywordRetriever,
+    to_passage,
+)
 from assistant.settings import Settings
-from assistant.types import Passage
-from index.embed import EMBEDDER_INFO, Embedder, make_embedder
-from index.keyword import ANALYZER_VERSION, KeywordIndex
+from assistant.types import Passage, Similarity
+from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
+from index.keyword import KeywordIndex
+from index.language import ANALYZER_VERSION, detect_language
+from index.offline import configure_offline
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
 
 
 class Runtime:
     """Models, stores and indexes, built once per process and shared by every question."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, embedders: Mapping[str, Embedder] | None = None) -> None:
+        configure_offline()
         self.settings = settings
         manifest = Manifest.load(settings.store_dir)
         if manifest is None or not manifest.documents:
-            raise AssistantError(f"No index at {settings.store_dir}: run 'python -m assistant ingest' first")
+            raise NoIndexError(settings.store_dir)
         if manifest.chunking.get("analyzer") != ANALYZER_VERSION:
-            raise AssistantError(f"The keyword index at {settings.store_dir} was built by an older analyzer: "
-                                 "run 'python -m assistant ingest' to rebuild it")
+            raise AssistantError(
+                f"The keyword index at {settings.store_dir} was built by an older analyzer: "
+                "run 'python -m assistant ingest' to rebuild it"
+            )
         for name in settings.embedders:
             have = manifest.embedders.get(name)
             want = EMBEDDER_INFO.get(name)
             if have is None or want is None or have["model"] != want["model"]:
                 raise AssistantError(
-                    f"The store at {settings.store_dir} has no '{name}' vectors from {want and want['model']}: "
+                    f"The store at {settings.store_dir} has no '{name}' vectors from "
+                    f"{want and want['model']}: "
                     f"run 'python -m assistant ingest' with the same embedders (PP_EMBEDDERS)"
                 )
-        self.client = open_client(settings)
-        self.embedders: dict[str, Embedder] = {n: make_embedder(n, settings) for n in settings.embedders}
+        self.client = open_client(settings.index)
+        given = embedders or {}
+        self.embedders: dict[str, Embedder] = {
+            n: given.get(n) or make_embedder(n, settings.index) for n in settings.embedders
+        }
+        self.similarity: Similarity | None = (
+            cosine(self.embedders["e5"]) if "e5" in self.embedders else None
+        )
+        self.answerer: Answerer = make_answerer(settings)
+        self.fallback = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
         self._open(manifest)
         self._manifest_mtime = self._mtime()
         self._warm()
 
     @staticmethod
     def _warm() -> None:
-        """Load the lazy dictionaries now, not on the first question (simplemma, glossary, language model)."""
+        """Load the lazy dictionaries now, not on the first question (simplemma, glossary, language
+        model)."""
         from assistant.glossary import acronym_expansions, translate_terms
-        from index.keyword import analyze
-        from index.language import detect_language
+        from index.language import analyze, detect_language
 
         detect_language("Kdy byla podepsána deklarace?")
         translate_terms(analyze("migrace a azyl", "cs"), "cs")
@@ -59,9 +88,13 @@ class Runtime:
         """Point at the manifest's live generation of collections and BM25 index."""
         s, gen = self.settings, manifest.generation
         self.manifest = manifest
-        self.stores = {n: ChromaVectorStore(chroma_collection=get_collection(self.client, collection_name(s, n, gen)))
-                       for n in s.embedders}
-        self.primary = get_collection(self.client, collection_name(s, s.embedders[0], gen))
+        self.stores = {
+            n: ChromaVectorStore(
+                chroma_collection=get_collection(self.client, collection_name(s.index, n, gen))
+            )
+            for n in s.embedders
+        }
+        self.primary = get_collection(self.client, collection_name(s.index, s.embedders[0], gen))
         self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, gen))
         self._works = self._link_translations(manifest)
 
@@ -91,13 +124,19 @@ class Runtime:
             out[cid] = node  # type: ignore[assignment]
         return out
 
-    def retriever(self, lang: str, filters: Filters | None = None, k: int | None = None,
-                  expand: Any = None) -> HybridRetriever:
+    def retriever(
+        self, lang: str, filters: Filters | None = None, k: int | None = None, expand: Any = None
+    ) -> HybridRetriever:
         s = self.settings
         # MiniLM is English-only: on other languages its ranking is noise, so that leg sits out.
-        legs: dict[str, Any] = {n: DenseRetriever(self.stores[n], self.embedders[n], s.candidates, filters)
-                                for n in s.embedders if not (n == "minilm" and lang != "en" and len(s.embedders) > 1)}
-        legs["bm25"] = KeywordRetriever(self.keyword, self.fetch, s.candidates, lang, filters, expand)
+        legs: dict[str, Any] = {
+            n: DenseRetriever(self.stores[n], self.embedders[n], s.candidates, filters)
+            for n in s.embedders
+            if not (n == "minilm" and lang != "en" and len(s.embedders) > 1)
+        }
+        legs["bm25"] = KeywordRetriever(
+            self.keyword, self.fetch, s.candidates, lang, filters, expand
+        )
         return HybridRetriever(legs, k or s.top_k, s.rrf_k, works=self.works())
 
     def works(self) -> dict[str, str]:
@@ -114,9 +153,24 @@ class Runtime:
                 out[doc_id] = out[other] = shared
         return out
 
-    def search(self, query: str, lang: str, k: int | None = None, filters: Filters | None = None,
-               expand: Any = None) -> list[Passage]:
-        retriever = self.retriever(lang, filters, k, expand)
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: Filters | None = None,
+        lang: str | None = None,
+        expand: bool = True,
+    ) -> list[Passage]:
+        """The one search recipe (service, CLI, evals, bench, tests): hybrid retrieval in the
+        query's language,
+        keywords expanded through the bilingual term list (`expand=False` only for the ablation)."""
+        asked = lang or detect_language(query)
+        retriever = self.retriever(
+            asked if asked in ("en", "cs") else "en",
+            filters,
+            k,
+            translate_terms if expand else None,
+        )
         hits = retriever.retrieve(QueryBundle(query_str=query))
         return [to_passage(h, retriever.last_leg_scores.get(h.node.node_id)) for h in hits]
 
@@ -128,18 +182,3 @@ class Runtime:
         if not info:
             raise AssistantError(f"Unknown document {doc_id!r}")
         return read_text(Path(self.settings.corpus_dir) / info["path"])
-
-
-_CACHE: dict[tuple[Any, ...], Runtime] = {}
-
-
-def get_runtime(settings: Settings) -> Runtime:
-    """One Runtime per store, built on first use (loading the models takes seconds), refreshed after an ingest."""
-    key = (settings.store_dir, settings.corpus_dir, settings.chroma_host, settings.chroma_port,
-           settings.collection_prefix, settings.embedders, settings.embed_batch)
-    runtime = _CACHE.get(key)
-    if runtime is None:
-        runtime = _CACHE[key] = Runtime(settings)
-    else:
-        runtime.refresh()
-    return runtime

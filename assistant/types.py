@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+Turn = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
+Similarity = Callable[[str, str], float]  # semantic similarity of a claim and a passage, about 0..1
+
+
+@dataclass(frozen=True)
+class SentenceSpan:
+    """One sentence of a chunk: its span in the chunk's cleaned text and its exact span in the
+    source file."""
+
+    start: int  # offsets into Passage.text
+    end: int
+    source_start: int  # offsets into the source file's text
+    source_end: int
 
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk with its source span and the scores that ranked it."""
+    """A retrieved chunk with its source span, the document facts citations need, and how it
+    ranked."""
 
     chunk_id: str
     doc_id: str
@@ -17,15 +33,30 @@ class Passage:
     start: int
     end: int
     score: float  # fused retrieval score, higher is better
-    meta: dict[str, Any] = field(default_factory=dict)  # title, language, date, heading, sentence spans...
+    title: str = ""
+    language: str = ""
+    date: str = ""
+    publisher: str = ""
+    heading: str = ""  # the section the chunk sits in
+    translation_of: str = ""  # the doc_id this document translates
+    sentences: tuple[SentenceSpan, ...] = ()
+    leg_scores: dict[str, float] = field(default_factory=dict)  # retriever name -> its own score
 
-    @property
-    def title(self) -> str:
-        return str(self.meta.get("title", self.doc_id))
-
-    @property
-    def language(self) -> str:
-        return str(self.meta.get("language", ""))
+    def cite(self, n: int, start: int, end: int) -> Citation:
+        """A citation of the source span [start, end) inside this passage."""
+        return Citation(
+            n=n,
+            doc_id=self.doc_id,
+            title=self.title or self.doc_id,
+            chunk_id=self.chunk_id,
+            quote=self.raw[start - self.start : end - self.start],
+            start=start,
+            end=end,
+            score=round(self.score, 4),
+            date=self.date,
+            language=self.language,
+            publisher=self.publisher,
+        )
 
 
 @dataclass(frozen=True)
@@ -91,3 +122,14 @@ class Answer:
             "closest_documents": list(self.closest_documents),
             "checks": [asdict(c) for c in self.checks],
         }
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer before verification: text with [n] markers and the citations they point at."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool = False
+    evidence_score: float = 0.0
+    notice: str = ""

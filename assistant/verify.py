@@ -9,31 +9,43 @@ supported / contradicted / unverifiable / undetermined.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from assistant import messages
 from assistant.evidence import entities, months, numbers, years
 from assistant.glossary import translate_terms
-from assistant.types import SentenceCheck
-from index.keyword import analyze, fold
+from assistant.types import Citation, Draft, SentenceCheck, Similarity
+from index.language import analyze, fold
 
-SUPPORTED, CONTRADICTED, UNVERIFIABLE, UNDETERMINED = "supported", "contradicted", "unverifiable", "undetermined"
+SUPPORTED, CONTRADICTED, UNVERIFIABLE, UNDETERMINED = (
+    "supported",
+    "contradicted",
+    "unverifiable",
+    "undetermined",
+)
 VERDICTS = (SUPPORTED, CONTRADICTED, UNVERIFIABLE, UNDETERMINED)
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
+_MARKER_ONLY = re.compile(r"\[(\d+)\]")
 _TAG = re.compile(r"<[^>]{1,200}>")
 _NEGATION = re.compile(
     r"\b(not|no|never|neither|nor|none|cannot|without|n't|ne|nikdy|žádn\w*|nebyl\w*|není|nejsou|nebude\w*|nemá\w*"
-    r"|nemůže\w*|nelze|bez)\b|n't\b", re.IGNORECASE)
-_CZ_NEG_VERB = re.compile(r"\bne(?!j)[a-záčďéěíňóřšťúůýž]{3,}", re.IGNORECASE)  # Czech verbs negate with a ne- prefix
+    r"|nemůže\w*|nelze|bez)\b|n't\b",
+    re.IGNORECASE,
+)
+_CZ_NEG_VERB = re.compile(
+    r"\bne(?!j)[a-záčďéěíňóřšťúůýž]{3,}", re.IGNORECASE
+)  # Czech verbs negate with a ne- prefix
 _CZECH_LETTERS = re.compile(r"[áčďéěíňóřšťúůýž]", re.IGNORECASE)
 
-_FIXED = re.compile("|".join(  # lines the assistant composes itself around quoted evidence
-    re.sub(r"\\\{\w+\\\}", ".*", re.escape(t)) for key in ("foreign_evidence", "conflict")
-    for t in messages.TEXTS[key].values()))
-
-Similarity = Callable[[str, str], float]
+_FIXED = re.compile(
+    "|".join(  # lines the assistant composes itself around quoted evidence
+        re.sub(r"\\\{\w+\\\}", ".*", re.escape(t))
+        for key in ("foreign_evidence", "conflict")
+        for t in messages.TEXTS[key].values()
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -77,8 +89,13 @@ def _plain(text: str) -> str:
 def _negated(text: str, lang: str) -> bool:
     if _NEGATION.search(text):
         return True
-    if lang == "cs" and _CZECH_LETTERS.search(text):  # not in an English quote: 'neighbours', 'network'
-        return any(not w.lower().startswith(("nejen", "new", "neb", "nez", "než", "nej")) for w in _CZ_NEG_VERB.findall(text))
+    if lang == "cs" and _CZECH_LETTERS.search(
+        text
+    ):  # not in an English quote: 'neighbours', 'network'
+        return any(
+            not w.lower().startswith(("nejen", "new", "neb", "nez", "než", "nej"))
+            for w in _CZ_NEG_VERB.findall(text)
+        )
     return False
 
 
@@ -94,11 +111,17 @@ def _entity_found(entity: str, evidence: str, evidence_folded: str, lang: str) -
     return bool(words) and (forms <= ev_terms or bool(translated and translated <= ev_terms))
 
 
-def check_claim(claim: str, passages: Sequence[str], lang: str = "en", similarity: Similarity | None = None,
-                context: str = "") -> Verdict:
+def check_claim(
+    claim: str,
+    passages: Sequence[str],
+    lang: str = "en",
+    similarity: Similarity | None = None,
+    context: str = "",
+) -> Verdict:
     """Is `claim` supported by the concatenated cited `passages`?
 
-    `context` (the cited documents' titles and headings) may supply the names a passage leaves implicit.
+    `context` (the cited documents' titles and headings) may supply the names a passage leaves
+    implicit.
     """
     claim = _plain(strip_markers(claim)[0])
     evidence = _plain(" ".join(passages))
@@ -112,19 +135,26 @@ def check_claim(claim: str, passages: Sequence[str], lang: str = "en", similarit
     if missing_nums:
         kind = "year" if any(re.fullmatch(r"(19|20)\d\d", n) for n in missing_nums) else "number"
         if (kind == "year" and years(evidence)) or (kind == "number" and ev_nums):
-            return Verdict(CONTRADICTED, f"{kind} {', '.join(sorted(missing_nums))} differs from the source")
+            return Verdict(
+                CONTRADICTED, f"{kind} {', '.join(sorted(missing_nums))} differs from the source"
+            )
         return Verdict(UNVERIFIABLE, f"{kind} {', '.join(sorted(missing_nums))} not in the source")
     claim_months, ev_months = months(claim), months(evidence)
     if claim_months - ev_months:
         return Verdict(CONTRADICTED if ev_months else UNVERIFIABLE, "month differs from the source")
     claim_q, ev_q = quantities(claim), quantities(evidence)
     if claim_q - ev_q and ev_q - claim_q:
-        return Verdict(CONTRADICTED, f"quantity {', '.join(sorted(claim_q - ev_q))} differs from the source")
+        return Verdict(
+            CONTRADICTED, f"quantity {', '.join(sorted(claim_q - ev_q))} differs from the source"
+        )
     named = f"{context} {evidence}"
     folded = fold(named)
     for entity in sorted(entities(claim)):
         if not _entity_found(entity, named, folded, lang):
-            return Verdict(CONTRADICTED if entities(evidence) else UNVERIFIABLE, f"name '{entity}' not in the source")
+            return Verdict(
+                CONTRADICTED if entities(evidence) else UNVERIFIABLE,
+                f"name '{entity}' not in the source",
+            )
     overlap = content_overlap(claim, evidence, lang)
     if _negated(claim, lang) != _negated(evidence, lang) and overlap >= 0.5:
         if _negated(claim, lang) or not _negation_near(claim, evidence, lang):
@@ -136,27 +166,61 @@ def check_claim(claim: str, passages: Sequence[str], lang: str = "en", similarit
         if sim >= 0.85 and overlap >= 0.3:
             return Verdict(SUPPORTED, f"meaning matches the source (similarity {sim:.2f})", overlap)
     if overlap >= 0.4:
-        return Verdict(UNDETERMINED, f"only {overlap:.0%} of the content found in the source", overlap)
+        return Verdict(
+            UNDETERMINED, f"only {overlap:.0%} of the content found in the source", overlap
+        )
     return Verdict(UNVERIFIABLE, f"only {overlap:.0%} of the content found in the source", overlap)
 
 
 _NUMBER_WORDS = {
-    "once": "1", "one": "1", "single": "1", "twice": "2", "two": "2", "three": "3", "thrice": "3", "four": "4",
-    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
-    "jednou": "1", "jeden": "1", "jedna": "1", "dvakrát": "2", "dva": "2", "dvě": "2", "tři": "3", "třikrát": "3",
-    "čtyři": "4", "pět": "5", "šest": "6", "sedm": "7", "osm": "8", "devět": "9", "deset": "10",
+    "once": "1",
+    "one": "1",
+    "single": "1",
+    "twice": "2",
+    "two": "2",
+    "three": "3",
+    "thrice": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "jednou": "1",
+    "jeden": "1",
+    "jedna": "1",
+    "dvakrát": "2",
+    "dva": "2",
+    "dvě": "2",
+    "tři": "3",
+    "třikrát": "3",
+    "čtyři": "4",
+    "pět": "5",
+    "šest": "6",
+    "sedm": "7",
+    "osm": "8",
+    "devět": "9",
+    "deset": "10",
 }
 _FOLD_WORDS = {"twofold": "2", "threefold": "3", "fourfold": "4", "fivefold": "5"}
 
 
 def quantities(text: str) -> set[str]:
-    """Small counts written as words or digits ('three', 'twice', 'threefold', '6'), normalised to digits."""
+    """Small counts written as words or digits ('three', 'twice', 'threefold', '6'), normalised to
+    digits."""
     out = {n for n in numbers(text) if "." not in n and len(n) <= 2}
     words = re.findall(r"\w+", text.lower())
     for i, w in enumerate(words):
         if w in _FOLD_WORDS:
             out.add(_FOLD_WORDS[w])
-        elif w in _NUMBER_WORDS and not (w in ("one", "jeden", "jedna") and i + 1 < len(words) and words[i + 1] in ("of", "z", "ze")):
+        elif w in _NUMBER_WORDS and not (
+            w in ("one", "jeden", "jedna")
+            and i + 1 < len(words)
+            and words[i + 1] in ("of", "z", "ze")
+        ):
             out.add(_NUMBER_WORDS[w])
     return out
 
@@ -172,17 +236,25 @@ def _negation_near(claim: str, evidence: str, lang: str) -> bool:
 
 
 def content_overlap(claim: str, evidence: str, lang: str) -> float:
-    """Share of the claim's content terms that the evidence contains (glossary translations count)."""
+    """Share of the claim's content terms that the evidence contains (glossary translations
+    count)."""
     terms = list(dict.fromkeys(analyze(claim, lang)))
     if not terms:
         return 0.0
-    ev_terms = set(analyze(evidence, lang)) | set(analyze(evidence, "en")) | set(analyze(evidence, "cs"))
+    ev_terms = (
+        set(analyze(evidence, lang)) | set(analyze(evidence, "en")) | set(analyze(evidence, "cs"))
+    )
     hits = sum(1 for t in terms if t in ev_terms or set(translate_terms([t], lang)) & ev_terms)
     return hits / len(terms)
 
 
-def check_answer(text: str, cited: dict[int, str], lang: str, similarity: Similarity | None = None,
-                 context: dict[int, str] | None = None) -> list[SentenceCheck]:
+def check_answer(
+    text: str,
+    cited: dict[int, str],
+    lang: str,
+    similarity: Similarity | None = None,
+    context: dict[int, str] | None = None,
+) -> list[SentenceCheck]:
     """A verdict for every unit of an answer against the passages its [n] markers point at
     (`context`: title or heading per citation, for names a passage leaves implicit)."""
     context = context or {}
@@ -192,11 +264,68 @@ def check_answer(text: str, cited: dict[int, str], lang: str, similarity: Simila
         if _FIXED.fullmatch(unit):
             verdict = Verdict(UNDETERMINED, "the assistant's own words")
         elif not markers:
-            verdict = Verdict(UNDETERMINED, "no citation") if plain.endswith(":") or len(plain) < 3 else \
-                Verdict(UNVERIFIABLE, "no citation")
+            verdict = (
+                Verdict(UNDETERMINED, "no citation")
+                if plain.endswith(":") or len(plain) < 3
+                else Verdict(UNVERIFIABLE, "no citation")
+            )
         else:
             known = [cited[n] for n in markers if n in cited]
             names = " ".join(context.get(n, "") for n in markers)
-            verdict = check_claim(plain, known, lang, similarity, names) if known else Verdict(UNVERIFIABLE, "cites nothing")
-        out.append(SentenceCheck(text=unit, citations=markers, verdict=verdict.verdict, reason=verdict.reason))
+            verdict = (
+                check_claim(plain, known, lang, similarity, names)
+                if known
+                else Verdict(UNVERIFIABLE, "cites nothing")
+            )
+        out.append(
+            SentenceCheck(
+                text=unit, citations=markers, verdict=verdict.verdict, reason=verdict.reason
+            )
+        )
     return out
+
+
+def verify_draft(
+    draft: Draft, lang: str, similarity: Similarity | None = None
+) -> tuple[str, tuple[Citation, ...], tuple[SentenceCheck, ...], bool]:
+    """Check every sentence against what it cites: drop contradicted ones and dangling markers, flag
+    the
+    unverifiable with ⚠, keep only the citations still used, renumbered in order of appearance.
+    Returns (text, citations, checks, whether anything was removed or flagged)."""
+    by_n = {c.n: c for c in draft.citations}
+    checks = check_answer(
+        draft.text,
+        {n: c.quote for n, c in by_n.items()},
+        lang,
+        similarity,
+        {n: c.title for n, c in by_n.items()},
+    )
+    kept: list[str] = []
+    flagged = False
+    for check in checks:
+        if check.verdict == CONTRADICTED:
+            flagged = True
+            continue
+        unit = re.sub(
+            r"\s*\[(\d+)\]", lambda m: m.group(0) if int(m.group(1)) in by_n else "", check.text
+        )
+        if check.verdict not in (SUPPORTED, UNDETERMINED):
+            unit = f"⚠ {unit}"
+            flagged = True
+        kept.append(unit)
+    text, citations = _renumber("\n".join(kept) if "\n" in draft.text else " ".join(kept), by_n)
+    if not strip_markers(text)[1]:
+        return text, (), tuple(checks), flagged
+    return text, citations, tuple(checks), flagged
+
+
+def _renumber(text: str, by_n: dict[int, Citation]) -> tuple[str, tuple[Citation, ...]]:
+    order: dict[int, int] = {}
+    for m in _MARKER_ONLY.finditer(text):
+        n = int(m.group(1))
+        if n in by_n and n not in order:
+            order[n] = len(order) + 1
+    new_text = _MARKER_ONLY.sub(
+        lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", text
+    )
+    return new_text, tuple(replace(by_n[old], n=new) for old, new in order.items())

@@ -1,4 +1,5 @@
-"""The Streamlit app in a real browser: cold start to an interactive page, and time to the first answer token."""
+"""The Streamlit app in a real browser: cold start to an interactive page, and time to the first
+answer token."""
 
 from __future__ import annotations
 
@@ -22,10 +23,11 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHAT_INPUT = '[data-testid="stChatInput"]'
 ANSWER_SHOWN = """(n) => [...document.querySelectorAll('[data-testid="stChatMessage"]')].filter(m =>
     m.querySelector('[data-testid="stChatMessageAvatarAssistant"]') &&
-    ((m.querySelector('[data-testid="stChatMessageContent"]') || {}).innerText || '').trim().length > 0).length >= n"""
+    ((m.querySelector('[data-testid="stChatMessageContent"]') || {}).innerText || '')
+        .trim().length > 0).length >= n"""
 ANSWER_DONE = """(n) => [...document.querySelectorAll('[data-testid="stChatMessage"]')].filter(m =>
-    m.querySelector('[data-testid="stChatMessageAvatarAssistant"]') && m.querySelector('[data-testid="stDownloadButton"]')
-    ).length >= n"""
+    m.querySelector('[data-testid="stChatMessageAvatarAssistant"]')
+    && m.querySelector('[data-testid="stDownloadButton"]')).length >= n"""
 
 
 def free_port() -> int:
@@ -63,16 +65,41 @@ def wait_health(url: str, proc: subprocess.Popen[bytes], timeout: float = 180) -
 
 
 @contextmanager
-def streamlit(store_dir: Path, corpus_dir: Path, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def streamlit(
+    store_dir: Path, corpus_dir: Path, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A fresh `streamlit run` on the given store, offline and without API keys."""
     port = free_port()
-    env = {**os.environ, "PP_STORE_DIR": str(store_dir), "PP_CORPUS_DIR": str(corpus_dir), "PP_ANSWERER": "extractive"}
+    env = {
+        **os.environ,
+        "PP_STORE_DIR": str(store_dir),
+        "PP_CORPUS_DIR": str(corpus_dir),
+        "PP_ANSWERER": "extractive",
+    }
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
     with open(log, "wb") as sink:
-        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-                                 "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                                 "--browser.gatherUsageStats", "false"], env=env, cwd=ROOT, stdout=sink, stderr=sink)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "streamlit_app.py"),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=sink,
+            stderr=sink,
+        )
         try:
             yield f"http://127.0.0.1:{port}", proc
         finally:
@@ -84,7 +111,8 @@ def streamlit(store_dir: Path, corpus_dir: Path, log: Path) -> Iterator[tuple[st
 
 
 def ask_in_page(page: Any, question: str, n: int) -> tuple[float, float]:
-    """Seconds from pressing Enter to the n-th answer's first text, and to its finished rendering."""
+    """Seconds from pressing Enter to the n-th answer's first text, and to its finished
+    rendering."""
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     started = time.perf_counter()
@@ -111,12 +139,17 @@ def one_run(store_dir: Path, corpus_dir: Path, log: Path, questions: list[str]) 
             ready = time.perf_counter() - started
             answers = [ask_in_page(page, q, i + 1) for i, q in enumerate(questions)]
         browser.close()
-    return {"health_s": health, "ready_s": ready, "first_token_s": [a[0] for a in answers],
-            "answer_done_s": [a[1] for a in answers]}
+    return {
+        "health_s": health,
+        "ready_s": ready,
+        "first_token_s": [a[0] for a in answers],
+        "answer_done_s": [a[1] for a in answers],
+    }
 
 
 def app_rows(plan: Plan) -> list[Row]:
-    """Cold start and time to first token on the real-corpus store of the 'vs plain' section; skipped with a reason."""
+    """Cold start and time to first token on the real-corpus store of the 'vs plain' section;
+    skipped with a reason."""
     reason = unavailable()
     store = plan.work / f"real-store-{plan.repeats - 1}"
     if not reason and not (store / "manifest.json").exists():
@@ -124,13 +157,33 @@ def app_rows(plan: Plan) -> list[Row]:
     if reason:
         return [Row("6 app", "cold start / first token", f"skipped: {reason}")]
     questions = ["When was PP DATA officially launched?", "What is the Prague Process?"]
-    runs = [one_run(store, REAL_CORPUS, plan.work / f"streamlit-{i}.log", questions) for i in range(1 if plan.quick else 2)]
+    runs = [
+        one_run(store, REAL_CORPUS, plan.work / f"streamlit-{i}.log", questions)
+        for i in range(1 if plan.quick else 2)
+    ]
     first = [r["first_token_s"] for r in runs]
     return [
-        Row("6 app", "cold start: `streamlit run` → health OK", f"{median([r['health_s'] for r in runs]):.1f} s", "—", None),
-        Row("6 app", "cold start: `streamlit run` → chat input shown", f"{median([r['ready_s'] for r in runs]):.1f} s",
-            "—", None, {"runs": runs}),
-        Row("6 app", "time to first token, 1st / 2nd question",
+        Row(
+            "6 app",
+            "cold start: `streamlit run` → health OK",
+            f"{median([r['health_s'] for r in runs]):.1f} s",
+            "—",
+            None,
+        ),
+        Row(
+            "6 app",
+            "cold start: `streamlit run` → chat input shown",
+            f"{median([r['ready_s'] for r in runs]):.1f} s",
+            "—",
+            None,
+            {"runs": runs},
+        ),
+        Row(
+            "6 app",
+            "time to first token, 1st / 2nd question",
             f"{median([f[0] for f in first]):.2f} / {median([f[1] for f in first]):.2f} s "
-            f"(full answer {median([r['answer_done_s'][0] for r in runs]):.2f} s)", "—", None),
+            f"(full answer {median([r['answer_done_s'][0] for r in runs]):.2f} s)",
+            "—",
+            None,
+        ),
     ]

@@ -18,18 +18,19 @@ def raw_encode_s(texts: list[str], settings: Settings) -> float:
 
     started = time.perf_counter()
     for name in settings.embedders:
-        model = make_embedder(name, settings)
+        model = make_embedder(name, settings.index)
         for i in range(0, len(texts), settings.embed_batch):
             model.passages(texts[i : i + settings.embed_batch])
     return time.perf_counter() - started
 
 
 def warm_pipeline(texts: list[str], settings: Settings) -> None:
-    """Load the models, Chroma and the lemmatiser dictionaries once, as the raw encoder's models are loaded once."""
+    """Load the models, Chroma and the lemmatiser dictionaries once, as the raw encoder's models are
+    loaded once."""
     import chromadb  # noqa: F401
     import llama_index.vector_stores.chroma  # noqa: F401
 
-    from index.keyword import analyze
+    from index.language import analyze
 
     analyze("migrace migration", "cs")
     analyze("migration", "en")
@@ -37,21 +38,27 @@ def warm_pipeline(texts: list[str], settings: Settings) -> None:
 
 
 def timed_ingest(settings: Settings, run: int) -> tuple[Any, Settings]:
-    """A full ingest into a new, empty store folder (Chroma caches clients by path); the report and its settings."""
+    """A full ingest into a new, empty store folder (Chroma caches clients by path); the report and
+    its settings."""
     from index.pipeline import ingest
 
-    fresh = settings.with_overrides(store_dir=settings.store_dir.with_name(f"{settings.store_dir.name}-{run}"))
+    fresh = settings.with_overrides(
+        store_dir=settings.store_dir.with_name(f"{settings.store_dir.name}-{run}")
+    )
     shutil.rmtree(fresh.store_dir, ignore_errors=True)
-    return ingest(fresh, rebuild=True), fresh
+    return ingest(fresh.index, rebuild=True), fresh
 
 
 def throughput(plan: Plan, embedders: tuple[str, ...], chunks: int) -> tuple[list[Row], Settings]:
-    """Chunks/s of ingest() against raw encoding of the same chunk texts, interleaved: raw, ingest, raw, …"""
+    """Chunks/s of ingest() against raw encoding of the same chunk texts, interleaved: raw, ingest,
+    raw, …"""
     from bench.synth import write_corpus
     from index.pipeline import embedding_text
 
     tag = f"{'+'.join(embedders)}-{chunks}"
-    settings = settings_for(plan.work / f"ingest-{tag}" / "corpus", plan.work / f"ingest-{tag}" / "store", embedders)
+    settings = settings_for(
+        plan.work / f"ingest-{tag}" / "corpus", plan.work / f"ingest-{tag}" / "store", embedders
+    )
     built = write_corpus(REAL_CORPUS, settings.corpus_dir, chunks, settings, plan.seed)
     texts = [embedding_text(c, d) for d, cs in built for c in cs]
     warm_pipeline(texts, settings)
@@ -62,15 +69,24 @@ def throughput(plan: Plan, embedders: tuple[str, ...], chunks: int) -> tuple[lis
         raw.append(raw_encode_s(texts, settings))
     ratios = [(raw[i] + raw[i + 1]) / 2 / r.seconds for i, r in enumerate(runs)]
     n = len(texts)
-    value = (f"{median(ratios):.2f}× (ingest {n / median([r.seconds for r in runs]):.1f} chunks/s, "
-             f"raw encode {n / median(raw):.1f} chunks/s; {n} chunks, {runs[-1].embedded} embedded)")
-    row = Row("1 ingest", f"pipeline ÷ raw encode, {'+'.join(embedders)}", value, "≥ 0.8×", median(ratios) >= 0.8,
-              {"chunks": n, "ingest_s": [r.seconds for r in runs], "raw_s": raw, "ratios": ratios})
+    value = (
+        f"{median(ratios):.2f}× (ingest {n / median([r.seconds for r in runs]):.1f} chunks/s, "
+        f"raw encode {n / median(raw):.1f} chunks/s; {n} chunks, {runs[-1].embedded} embedded)"
+    )
+    row = Row(
+        "1 ingest",
+        f"pipeline ÷ raw encode, {'+'.join(embedders)}",
+        value,
+        "≥ 0.8×",
+        median(ratios) >= 0.8,
+        {"chunks": n, "ingest_s": [r.seconds for r in runs], "raw_s": raw, "ratios": ratios},
+    )
     return [row], store
 
 
 def incremental(settings: Settings, label: str, repeats: int) -> Row:
-    """ingest() over an unchanged corpus: seconds and embeddings computed (stops at the first embedding batch)."""
+    """ingest() over an unchanged corpus: seconds and embeddings computed (stops at the first
+    embedding batch)."""
     from index.pipeline import ingest
 
     class WouldEmbed(Exception):
@@ -82,14 +98,22 @@ def incremental(settings: Settings, label: str, repeats: int) -> Row:
     seconds, embedded = [], 0
     try:
         for _ in range(repeats):
-            report = ingest(settings, progress=refuse)
+            report = ingest(settings.index, progress=refuse)
             seconds.append(report.seconds)
             embedded = max(embedded, report.embedded)
     except WouldEmbed as exc:
-        return Row("2 re-ingest", f"unchanged corpus, {label}", str(exc), "< 1 s, 0 embedded", False)
+        return Row(
+            "2 re-ingest", f"unchanged corpus, {label}", str(exc), "< 1 s, 0 embedded", False
+        )
     s = median(seconds)
-    return Row("2 re-ingest", f"unchanged corpus, {label}", f"{s:.2f} s, {embedded} embedded", "< 1 s, 0 embedded",
-               s < 1.0 and embedded == 0, {"seconds": seconds})
+    return Row(
+        "2 re-ingest",
+        f"unchanged corpus, {label}",
+        f"{s:.2f} s, {embedded} embedded",
+        "< 1 s, 0 embedded",
+        s < 1.0 and embedded == 0,
+        {"seconds": seconds},
+    )
 
 
 def ingestion(plan: Plan) -> list[Row]:
@@ -99,12 +123,15 @@ def ingestion(plan: Plan) -> list[Row]:
         measured, settings = throughput(plan, embedders, chunks)
         rows += measured
         if embedders == ("minilm",):
-            rows.append(incremental(settings, f"{measured[0].data['chunks']} chunks", plan.repeats + 2))
+            rows.append(
+                incremental(settings, f"{measured[0].data['chunks']} chunks", plan.repeats + 2)
+            )
     return rows
 
 
 def add_one(plan: Plan, tier_settings: Settings, chunks: int) -> Row:
-    """ingest() after adding one new document to a copy of a tier: what a user's upload costs at that size."""
+    """ingest() after adding one new document to a copy of a tier: what a user's upload costs at
+    that size."""
     from bench.synth import real_pool, synth_text
     from index.pipeline import ingest
 
@@ -115,9 +142,13 @@ def add_one(plan: Plan, tier_settings: Settings, chunks: int) -> Row:
     settings = settings_for(folder / "corpus", folder / "store")
     _, text = synth_text(random.Random(plan.seed + 1), real_pool(REAL_CORPUS), "en")
     (settings.corpus_dir / "added-document.txt").write_text(text, encoding="utf-8")
-    report = ingest(settings)
+    report = ingest(settings.index)
     shutil.rmtree(folder, ignore_errors=True)
-    return Row("2 re-ingest", f"one document added, {chunks / 1000:g}k chunks",
-               f"{report.seconds:.1f} s, {report.embedded} embedded", "—", None, {"seconds": report.seconds})
-
-
+    return Row(
+        "2 re-ingest",
+        f"one document added, {chunks / 1000:g}k chunks",
+        f"{report.seconds:.1f} s, {report.embedded} embedded",
+        "—",
+        None,
+        {"seconds": report.seconds},
+    )

@@ -1,6 +1,8 @@
-"""The plain pipeline a user would write from the LlamaIndex starter tutorial, on the same MiniLM weights.
+"""The plain pipeline a user would write from the LlamaIndex starter tutorial, on the same MiniLM
+weights.
 
-SimpleDirectoryReader → default SentenceSplitter → VectorStoreIndex over a ChromaVectorStore → top-k retriever.
+SimpleDirectoryReader → default SentenceSplitter → VectorStoreIndex over a ChromaVectorStore → top-k
+retriever.
 """
 
 from __future__ import annotations
@@ -54,13 +56,17 @@ class PlainPipeline:
 
         started = time.perf_counter()
         shutil.rmtree(persist_dir, ignore_errors=True)
-        documents = SimpleDirectoryReader(str(corpus_dir), required_exts=[".txt", ".md"]).load_data()
+        documents = SimpleDirectoryReader(
+            str(corpus_dir), required_exts=[".txt", ".md"]
+        ).load_data()
         client = chromadb.PersistentClient(path=str(persist_dir))
         collection = client.get_or_create_collection("quickstart")
         vector_store = ChromaVectorStore(chroma_collection=collection)
         index = VectorStoreIndex.from_documents(
-            documents, storage_context=StorageContext.from_defaults(vector_store=vector_store),
-            embed_model=MiniLMEmbedding(model), transformations=[SentenceSplitter()],
+            documents,
+            storage_context=StorageContext.from_defaults(vector_store=vector_store),
+            embed_model=MiniLMEmbedding(model),
+            transformations=[SentenceSplitter()],
         )
         self.seconds = time.perf_counter() - started
         self.chunks = int(collection.count())
@@ -68,7 +74,10 @@ class PlainPipeline:
 
     def search(self, query: str) -> list[str]:
         """doc_ids (file stems) of the top-k chunks, best first."""
-        return [Path(str(hit.node.metadata.get("file_name", ""))).stem for hit in self.retriever.retrieve(query)]
+        return [
+            Path(str(hit.node.metadata.get("file_name", ""))).stem
+            for hit in self.retriever.retrieve(query)
+        ]
 
 
 def rank_quality(ranked: list[list[str]], cases: list[dict[str, Any]]) -> dict[str, float]:
@@ -84,7 +93,9 @@ def rank_quality(ranked: list[list[str]], cases: list[dict[str, Any]]) -> dict[s
     return {"hit@5": hits5 / n, "hit@1": hits1 / n, "mrr": rr / n}
 
 
-def timed(fn: Callable[[str], list[str]], questions: list[str]) -> tuple[list[list[str]], list[float]]:
+def timed(
+    fn: Callable[[str], list[str]], questions: list[str]
+) -> tuple[list[list[str]], list[float]]:
     """Each question's ranked doc_ids and its wall-clock ms."""
     out, ms = [], []
     for q in questions:
@@ -95,38 +106,69 @@ def timed(fn: Callable[[str], list[str]], questions: list[str]) -> tuple[list[li
 
 
 def compare(plan: Plan) -> list[Row]:
-    """Ours and the plain pipeline on the real corpus: ingest time, search latency and gold-set retrieval quality."""
-    from assistant.glossary import translate_terms
-    from assistant.runtime import get_runtime
-    from bench.worker import gold_cases, search_language
+    """Ours and the plain pipeline on the real corpus: ingest time, search latency and gold-set
+    retrieval quality."""
+    from assistant.runtime import Runtime
+    from bench.worker import gold_cases
     from index.embed import make_embedder
 
-    ingests = [timed_ingest(settings_for(REAL_CORPUS, plan.work / "real-store"), run) for run in range(plan.repeats)]
+    ingests = [
+        timed_ingest(settings_for(REAL_CORPUS, plan.work / "real-store"), run)
+        for run in range(plan.repeats)
+    ]
     ours_s, settings = median([report.seconds for report, _ in ingests]), ingests[-1][1]
-    chunks = sum(int(d["chunks"]) for d in json.loads((settings.store_dir / "manifest.json").read_text())["documents"].values())
-    plains = [PlainPipeline(REAL_CORPUS, plan.work / f"plain-store-{run}", make_embedder("minilm", settings))
-              for run in range(plan.repeats)]
+    chunks = sum(
+        int(d["chunks"])
+        for d in json.loads((settings.store_dir / "manifest.json").read_text())[
+            "documents"
+        ].values()
+    )
+    plains = [
+        PlainPipeline(
+            REAL_CORPUS, plan.work / f"plain-store-{run}", make_embedder("minilm", settings.index)
+        )
+        for run in range(plan.repeats)
+    ]
     plain = plains[-1]
-    runtime = get_runtime(settings)
+    runtime = Runtime(settings)
     cases = gold_cases()
     questions = [c["question"] for c in cases]
 
     def ours(q: str) -> list[str]:
-        return [p.doc_id for p in runtime.search(q, search_language(q), k=5, expand=translate_terms)]
+        return [p.doc_id for p in runtime.search(q, k=5)]
+
     ours(questions[0])
     plain.search(questions[0])
     ranked_ours, ms_ours = timed(ours, questions)
     ranked_plain, ms_plain = timed(plain.search, questions)
     q_ours, q_plain = rank_quality(ranked_ours, cases), rank_quality(ranked_plain, cases)
     return [
-        Row("4 vs plain", "ingest time, real corpus",
-            f"ours {ours_s:.1f} s ({chunks} chunks, minilm+e5, BM25) vs plain {median([p.seconds for p in plains]):.1f} s "
-            f"({plain.chunks} chunks, minilm)", "—", None),
-        Row("4 vs plain", "search p50, real corpus", f"ours {median(ms_ours):.0f} ms vs plain {median(ms_plain):.0f} ms",
-            "—", None, {"ours_ms": ms_ours, "plain_ms": ms_plain}),
-        *[Row("4 vs plain", f"{name}, gold set ({len(cases)} answerable)", f"ours {q_ours[name]:.3f} vs plain {q_plain[name]:.3f}",
-              "ours > plain" if name != "hit@5" else "ours ≥ plain",
-              q_ours[name] > q_plain[name] or (name == "hit@5" and q_ours[name] >= q_plain[name]))
-          for name in ("hit@5", "hit@1", "mrr")],
+        Row(
+            "4 vs plain",
+            "ingest time, real corpus",
+            f"ours {ours_s:.1f} s ({chunks} chunks, minilm+e5, BM25) vs plain "
+            f"{median([p.seconds for p in plains]):.1f} s "
+            f"({plain.chunks} chunks, minilm)",
+            "—",
+            None,
+        ),
+        Row(
+            "4 vs plain",
+            "search p50, real corpus",
+            f"ours {median(ms_ours):.0f} ms vs plain {median(ms_plain):.0f} ms",
+            "—",
+            None,
+            {"ours_ms": ms_ours, "plain_ms": ms_plain},
+        ),
+        *[
+            Row(
+                "4 vs plain",
+                f"{name}, gold set ({len(cases)} answerable)",
+                f"ours {q_ours[name]:.3f} vs plain {q_plain[name]:.3f}",
+                "ours > plain" if name != "hit@5" else "ours ≥ plain",
+                q_ours[name] > q_plain[name] or (name == "hit@5" and q_ours[name] >= q_plain[name]),
+            )
+            for name in ("hit@5", "hit@1", "mrr")
+        ],
         incremental(settings, f"real corpus, {chunks} chunks", plan.repeats + 2),
     ]

@@ -28,7 +28,9 @@ class Plan:
     @property
     def ingest_runs(self) -> list[tuple[tuple[str, ...], int]]:
         """(embedders, chunks) of each real-pipeline throughput run."""
-        return [(("minilm",), 100)] if self.quick else [(("minilm",), 1000), (("minilm", "e5"), 200)]
+        return (
+            [(("minilm",), 100)] if self.quick else [(("minilm",), 1000), (("minilm", "e5"), 200)]
+        )
 
     @property
     def queries(self) -> int:
@@ -45,7 +47,14 @@ class Plan:
         return self.out / "work"
 
 
-def settings_for(corpus: Path, store: Path, embedders: Sequence[str] = ("minilm", "e5")) -> Settings:
+def settings_for(
+    corpus: Path, store: Path, embedders: Sequence[str] = ("minilm", "e5")
+) -> Settings:
     """Default settings (no environment) on a given corpus and store, with the offline answerer."""
-    return load_settings(env={}, corpus_dir=corpus, store_dir=store, embedders=tuple(embedders), answerer="extractive")
-
+    return load_settings(
+        env={},
+        corpus_dir=corpus,
+        store_dir=store,
+        embedders=tuple(embedders),
+        answerer="extractive",
+    )

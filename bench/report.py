@@ -56,9 +56,15 @@ def machine() -> dict[str, Any]:
     import chromadb
     import psutil
 
-    return {"cpu": cpu_model(), "cores": os.cpu_count(), "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
-            "python": platform.python_version(), "os": platform.platform(), "chromadb": chromadb.__version__,
-            "omp": {k: os.environ.get(k, "") for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")}}
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "chromadb": chromadb.__version__,
+        "omp": {k: os.environ.get(k, "") for k in ("OMP_NUM_THREADS", "OMP_WAIT_POLICY")},
+    }
 
 
 def load_average() -> list[float]:
@@ -66,11 +72,15 @@ def load_average() -> list[float]:
 
 
 def busy(meta: dict[str, Any]) -> str:
-    """Whether other work shared the machine, judged by the 1-minute load average against the core count."""
+    """Whether other work shared the machine, judged by the 1-minute load average against the core
+    count."""
     peak = max(load[0] for _, load, _ in meta["load"])
     cores = meta["machine"]["cores"] or 1
     if peak > cores / 2:
-        return f"Other jobs shared the machine (1-minute load up to {peak} on {cores} cores), so timings are noisy."
+        return (
+            f"Other jobs shared the machine (1-minute load up to {peak} on {cores} cores), so "
+            "timings are noisy."
+        )
     return "The machine was otherwise idle."
 
 
@@ -84,33 +94,45 @@ def table(rows: list[Row]) -> str:
 def markdown(rows: list[Row], meta: dict[str, Any]) -> str:
     """The results block: command, machine, load averages, then the table."""
     m = meta["machine"]
-    loads = ", ".join(f"{name} {' / '.join(map(str, load))}" + (f" ({seconds:.0f} s)" if seconds else "")
-                      for name, load, seconds in meta["load"])
-    return "\n".join([
-        f"Command: `{meta['command']}` — {meta['started']}, {meta['seconds']:.0f} s in all.",
-        "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, Python {m['python']}, "
-        f"chromadb {m['chromadb']}, {m['os']}.",
-        "",
-        f"Load average (1/5/15 min) at the start of each section (its duration): {loads}. " + busy(meta),
-        "",
-        table(rows),
-    ])
+    loads = ", ".join(
+        f"{name} {' / '.join(map(str, load))}" + (f" ({seconds:.0f} s)" if seconds else "")
+        for name, load, seconds in meta["load"]
+    )
+    return "\n".join(
+        [
+            f"Command: `{meta['command']}` — {meta['started']}, {meta['seconds']:.0f} s in all.",
+            "",
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gib']} GiB RAM, Python "
+            f"{m['python']}, "
+            f"chromadb {m['chromadb']}, {m['os']}.",
+            "",
+            f"Load average (1/5/15 min) at the start of each section (its duration): {loads}. "
+            + busy(meta),
+            "",
+            table(rows),
+        ]
+    )
 
 
 def write(out: Path, rows: list[Row], meta: dict[str, Any]) -> Path:
     """results.json and results.md in out; returns the JSON path."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / "results.json"
-    path.write_text(json.dumps({"meta": meta, "rows": [asdict(r) | {"status": r.status} for r in rows]}, indent=1),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"meta": meta, "rows": [asdict(r) | {"status": r.status} for r in rows]}, indent=1
+        ),
+        encoding="utf-8",
+    )
     (out / "results.md").write_text(markdown(rows, meta) + "\n", encoding="utf-8")
     return path
 
 
 def update_docs(rows: list[Row], meta: dict[str, Any], docs: Path = DOCS) -> None:
     """Replace the generated results block of docs/benchmarks.md, keeping the text around it."""
-    text = docs.read_text(encoding="utf-8") if docs.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    text = (
+        docs.read_text(encoding="utf-8") if docs.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    )
     if START not in text or END not in text:
         text += f"\n{START}\n{END}\n"
     head, rest = text.split(START, 1)

@@ -1,4 +1,5 @@
-"""Soak test: many sequential questions through the library and concurrent chat sessions against a running
+"""Soak test: many sequential questions through the library and concurrent chat sessions against a
+running
 Streamlit server; reports errors (must be 0) and memory growth (must stay within 10%).
 
     python -m bench.soak [--asks 2000] [--sessions 8] [--per-session 5] [--minutes 20]
@@ -20,9 +21,8 @@ from typing import Any
 
 import psutil
 
-from assistant.settings import PROJECT_ROOT, configure_offline_runtime, load_settings
-
-configure_offline_runtime()
+from assistant.settings import PROJECT_ROOT, load_settings
+from index.offline import configure_offline
 
 GOLD = PROJECT_ROOT / "evals" / "datasets" / "gold.jsonl"
 
@@ -34,9 +34,10 @@ def questions() -> list[str]:
 
 def library_soak(n: int, deadline: float) -> dict[str, Any]:
     """n sequential ask() calls; RSS after a warm-up versus at the end."""
+    from assistant.runtime import Runtime
     from assistant.service import ask
 
-    settings = load_settings()
+    runtime = Runtime(load_settings())
     qs = questions()
     proc = psutil.Process()
     errors: list[str] = []
@@ -47,7 +48,7 @@ def library_soak(n: int, deadline: float) -> dict[str, Any]:
         if time.monotonic() > deadline:
             break
         try:
-            ask(qs[i % len(qs)], settings=settings)
+            ask(qs[i % len(qs)], runtime=runtime)
         except Exception as exc:  # counted, not hidden
             errors.append(f"{type(exc).__name__}: {exc}")
         done += 1
@@ -55,8 +56,15 @@ def library_soak(n: int, deadline: float) -> dict[str, Any]:
             rss_warm = proc.memory_info().rss
     rss_end = proc.memory_info().rss
     growth = (rss_end - rss_warm) / rss_warm if rss_warm else 0.0
-    return {"asks": done, "errors": len(errors), "first_errors": errors[:3], "rss_after_warmup_mb": rss_warm / 2**20,
-            "rss_end_mb": rss_end / 2**20, "growth": growth, "ok": not errors and growth <= 0.10}
+    return {
+        "asks": done,
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "rss_after_warmup_mb": rss_warm / 2**20,
+        "rss_end_mb": rss_end / 2**20,
+        "growth": growth,
+        "ok": not errors and growth <= 0.10,
+    }
 
 
 def _free_port() -> int:
@@ -79,9 +87,13 @@ def _session(url: str, qs: list[str], errors: list[str], done: list[int]) -> Non
             for i, q in enumerate(qs, 1):
                 box.fill(q)
                 box.press("Enter")
-                page.locator('[data-testid="stChatMessage"]').nth(2 * i - 1).wait_for(timeout=300_000)
-                page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                       timeout=300_000)
+                page.locator('[data-testid="stChatMessage"]').nth(2 * i - 1).wait_for(
+                    timeout=300_000
+                )
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                    timeout=300_000,
+                )
             if page.get_by_test_id("stException").count():
                 errors.append("exception shown in the page")
             browser.close()
@@ -91,12 +103,28 @@ def _session(url: str, qs: list[str], errors: list[str], done: list[int]) -> Non
 
 
 def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
-    """Concurrent browser sessions against `streamlit run`; server RSS after the first round versus the end."""
+    """Concurrent browser sessions against `streamlit run`; server RSS after the first round versus
+    the end."""
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "streamlit_app.py"),
-                               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port)],
-                              cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ})
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
     url = f"http://127.0.0.1:{port}"
     errors: list[str] = []
     try:
@@ -111,8 +139,13 @@ def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
         _session(url, qs[:1], errors, done)  # warm-up: models load in the server
         rounds, rss = [], []
         for r in range(3):
-            threads = [threading.Thread(target=_session, args=(url, qs[(s * per_session + r) % len(qs):][:per_session],
-                                                               errors, done)) for s in range(sessions)]
+            threads = [
+                threading.Thread(
+                    target=_session,
+                    args=(url, qs[(s * per_session + r) % len(qs) :][:per_session], errors, done),
+                )
+                for s in range(sessions)
+            ]
             t0 = time.perf_counter()
             for t in threads:
                 t.start()
@@ -125,18 +158,31 @@ def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
         server.wait(30)
     rss_warm, rss_end = rss[0], rss[-1]  # after the first round of sessions vs after the last
     growth = (rss_end - rss_warm) / rss_warm
-    return {"sessions": sessions, "questions_per_session": per_session, "rounds_s": rounds,
-            "questions_answered": sum(done), "errors": len(errors),
-            "first_errors": errors[:3], "rss_after_warmup_mb": rss_warm / 2**20, "rss_end_mb": rss_end / 2**20,
-            "growth": growth, "ok": not errors and growth <= 0.10 and sum(done) == 1 + 3 * sessions * per_session}
+    return {
+        "sessions": sessions,
+        "questions_per_session": per_session,
+        "rounds_s": rounds,
+        "questions_answered": sum(done),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "rss_after_warmup_mb": rss_warm / 2**20,
+        "rss_end_mb": rss_end / 2**20,
+        "growth": growth,
+        "ok": not errors and growth <= 0.10 and sum(done) == 1 + 3 * sessions * per_session,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    configure_offline()
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--asks", type=int, default=2000)
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--per-session", type=int, default=5)
-    parser.add_argument("--minutes", type=float, default=20.0, help="time bound for the library part")
+    parser.add_argument(
+        "--minutes", type=float, default=20.0, help="time bound for the library part"
+    )
     parser.add_argument("--skip-server", action="store_true")
     args = parser.parse_args()
     result = {"library": library_soak(args.asks, time.monotonic() + args.minutes * 60)}

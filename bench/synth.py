@@ -1,4 +1,5 @@
-"""Synthetic corpora recombined from the real documents, and stores built from them without re-embedding."""
+"""Synthetic corpora recombined from the real documents, and stores built from them without re-
+embedding."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from typing import Any
 import numpy as np
 
 from assistant.settings import Settings
-from index.chunk import Chunk, split_sentences
+from index.chunk import Chunk
 from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
 from index.keyword import KeywordIndex
+from index.language import split_sentences
 from index.load import Document, iter_corpus, load_document
 from index.pipeline import chunking_config, fingerprint, prepare
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
@@ -34,7 +36,8 @@ class Pool:
 
 
 def real_pool(corpus_dir: Path) -> Pool:
-    """Whole sentences (five words or more, ending a sentence) and headings of every real document."""
+    """Whole sentences (five words or more, ending a sentence) and headings of every real
+    document."""
     pool = Pool()
     for path in iter_corpus(corpus_dir):
         doc = load_document(path, corpus_dir)
@@ -52,8 +55,11 @@ def real_pool(corpus_dir: Path) -> Pool:
 
 def _whole_sentence(text: str) -> bool:
     """A sentence that split_sentences will find again when it sits between others."""
-    return (len(text.split()) >= 5 and (text[0].isupper() or text[0].isdigit())
-            and text.rstrip("”\")").endswith((".", "!", "?")))
+    return (
+        len(text.split()) >= 5
+        and (text[0].isupper() or text[0].isdigit())
+        and text.rstrip('”")').endswith((".", "!", "?"))
+    )
 
 
 def _add(bucket: dict[str, list[str]], lang: str, text: str) -> None:
@@ -63,7 +69,8 @@ def _add(bucket: dict[str, list[str]], lang: str, text: str) -> None:
 
 
 def synth_text(rng: random.Random, pool: Pool, lang: str) -> tuple[str, str]:
-    """(title, text) of one document: paragraphs of 2-5 real sentences, now and then a real heading."""
+    """(title, text) of one document: paragraphs of 2-5 real sentences, now and then a real
+    heading."""
     sentences, headings = pool.sentences[lang], pool.headings.get(lang) or ["Overview"]
     parts = []
     for p in range(rng.randint(9, 15)):
@@ -73,8 +80,11 @@ def synth_text(rng: random.Random, pool: Pool, lang: str) -> tuple[str, str]:
     return rng.choice(headings), "\n\n".join(parts) + "\n"
 
 
-def write_corpus(real_dir: Path, target: Path, chunks: int, settings: Settings, seed: int = 7) -> Built:
-    """Write documents (with sidecars and distinct ids) into target until they hold at least `chunks` chunks."""
+def write_corpus(
+    real_dir: Path, target: Path, chunks: int, settings: Settings, seed: int = 7
+) -> Built:
+    """Write documents (with sidecars and distinct ids) into target until they hold at least
+    `chunks` chunks."""
     pool = real_pool(real_dir)
     rng = random.Random(seed)
     shutil.rmtree(target, ignore_errors=True)
@@ -85,20 +95,29 @@ def write_corpus(real_dir: Path, target: Path, chunks: int, settings: Settings, 
         lang = "cs" if "cs" in pool.sentences and rng.random() < 0.3 else "en"
         title, text = synth_text(rng, pool, lang)
         doc_id = f"synth-{lang}-{len(built):06d}"
-        meta = {"doc_id": doc_id, "title": f"{title} (synthetic {len(built)})", "language": lang,
-                "publisher": "synthetic", "date": "2024", "translation_of": None}
+        meta = {
+            "doc_id": doc_id,
+            "title": f"{title} (synthetic {len(built)})",
+            "language": lang,
+            "publisher": "synthetic",
+            "date": "2024",
+            "translation_of": None,
+        }
         path = target / f"{doc_id}.txt"
         path.write_text(text, encoding="utf-8")
-        (target / f"{doc_id}.meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        (target / f"{doc_id}.meta.json").write_text(
+            json.dumps(meta, ensure_ascii=False), encoding="utf-8"
+        )
         doc = load_document(path, target)
-        pieces = prepare(doc, settings)
+        pieces = prepare(doc, settings.index)
         built.append((doc, pieces))
         total += len(pieces)
     return built
 
 
 class SentenceVectors:
-    """One vector per distinct sentence, cached on disk; a chunk's vector is the normalised mean of its sentences'."""
+    """One vector per distinct sentence, cached on disk; a chunk's vector is the normalised mean of
+    its sentences'."""
 
     def __init__(self, name: str, settings: Settings, cache: Path) -> None:
         self.name, self.settings = name, settings
@@ -115,12 +134,16 @@ class SentenceVectors:
         missing = sorted(t for t in texts if t not in self.vectors)
         if not missing:
             return
-        vectors = make_embedder(self.name, self.settings).passages(missing)
+        vectors = make_embedder(self.name, self.settings.index).passages(missing)
         self.vectors.update(zip(missing, vectors))
         self.computed += len(missing)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(self.path, model=np.array(EMBEDDER_INFO[self.name]["model"]),
-                 texts=np.array(json.dumps(list(self.vectors))), vectors=np.stack(list(self.vectors.values())))
+        np.savez(
+            self.path,
+            model=np.array(EMBEDDER_INFO[self.name]["model"]),
+            texts=np.array(json.dumps(list(self.vectors))),
+            vectors=np.stack(list(self.vectors.values())),
+        )
 
     def chunk(self, chunk: Chunk) -> np.ndarray:
         """The normalised mean of the chunk's sentence vectors."""
@@ -134,33 +157,45 @@ def chunk_sentences(built: Built) -> set[str]:
 
 
 def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000) -> dict[str, Any]:
-    """Write generation 0 of the collections, the BM25 index and the manifest the way index/pipeline.py does."""
+    """Write generation 0 of the collections, the BM25 index and the manifest the way
+    index/pipeline.py does."""
     from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     timings: dict[str, Any] = {}
     shutil.rmtree(settings.store_dir, ignore_errors=True)
-    client = open_client(settings, create=True)
+    client = open_client(settings.index, create=True)
     sentences = chunk_sentences(built)
     flat = [(d, c) for d, chunks in built for c in chunks]
     for name in settings.embedders:
         started = time.perf_counter()
         vectors = SentenceVectors(name, settings, cache)
         vectors.ensure(sentences)
-        store = ChromaVectorStore(chroma_collection=get_collection(client, collection_name(settings, name, 0)))
+        store = ChromaVectorStore(
+            chroma_collection=get_collection(client, collection_name(settings.index, name, 0))
+        )
         for i in range(0, len(flat), batch):
             nodes: list[BaseNode] = [
-                TextNode(id_=c.chunk_id, text=c.text, metadata=c.metadata(d.meta, d.text),
-                         embedding=vectors.chunk(c).tolist(),
-                         excluded_embed_metadata_keys=["sentences", "raw"], excluded_llm_metadata_keys=["sentences", "raw"],
-                         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.doc_id)})
-                for d, c in flat[i : i + batch]]
+                TextNode(
+                    id_=c.chunk_id,
+                    text=c.text,
+                    metadata=c.metadata(d.meta, d.text),
+                    embedding=vectors.chunk(c).tolist(),
+                    excluded_embed_metadata_keys=["sentences", "raw"],
+                    excluded_llm_metadata_keys=["sentences", "raw"],
+                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.doc_id)},
+                )
+                for d, c in flat[i : i + batch]
+            ]
             store.add(nodes)
         timings[f"{name}_s"] = round(time.perf_counter() - started, 1)
         timings[f"{name}_sentences_embedded"] = vectors.computed
     started = time.perf_counter()
-    KeywordIndex.build([c.chunk_id for _, c in flat], [c.text for _, c in flat],
-                       [str(d.meta.get("language") or "en") for d, _ in flat]).save(keyword_dir(settings.store_dir, 0))
+    KeywordIndex.build(
+        [c.chunk_id for _, c in flat],
+        [c.text for _, c in flat],
+        [str(d.meta.get("language") or "en") for d, _ in flat],
+    ).save(keyword_dir(settings.store_dir, 0))
     timings["bm25_s"] = round(time.perf_counter() - started, 1)
     _manifest(settings, built).save(settings.store_dir)
     return timings
@@ -169,8 +204,20 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
 def _manifest(settings: Settings, built: Built) -> Manifest:
     """The manifest ingest() would write, with the same hashes, so the tier counts as up to date."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    documents = {doc.doc_id: {"sha256": fingerprint(doc.path, settings.corpus_dir)[1], "chunks": len(chunks),
-                              "indexed_at": now, "path": str(doc.path.relative_to(settings.corpus_dir)),
-                              "meta": doc.meta, "chars": len(doc.text)} for doc, chunks in built}
-    return Manifest(embedders={n: dict(EMBEDDER_INFO[n]) for n in settings.embedders}, generation=0, documents=documents,
-                    chunking=chunking_config(settings))
+    documents = {
+        doc.doc_id: {
+            "sha256": fingerprint(doc.path, settings.corpus_dir)[1],
+            "chunks": len(chunks),
+            "indexed_at": now,
+            "path": str(doc.path.relative_to(settings.corpus_dir)),
+            "meta": doc.meta,
+            "chars": len(doc.text),
+        }
+        for doc, chunks in built
+    }
+    return Manifest(
+        embedders={n: dict(EMBEDDER_INFO[n]) for n in settings.embedders},
+        generation=0,
+        documents=documents,
+        chunking=chunking_config(settings.index),
+    )

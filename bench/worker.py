@@ -1,4 +1,5 @@
-"""Subprocess steps of the benchmark, so each tier's build and queries get a fresh process and its own peak memory.
+"""Subprocess steps of the benchmark, so each tier's build and queries get a fresh process and its
+own peak memory.
 
 Run by bench/run.py as `python -m bench.worker build|query ARGS_JSON`; prints one JSON line.
 """
@@ -12,25 +13,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.settings import Settings, configure_offline_runtime, load_settings
-
-configure_offline_runtime()
+from assistant.settings import Settings, load_settings
+from index.offline import configure_offline
 
 GOLD = Path(__file__).resolve().parent.parent / "evals" / "datasets" / "gold.jsonl"
 
 
 def gold_cases() -> list[dict[str, Any]]:
     """Answerable gold cases without conversation history."""
-    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return [r for r in rows if r.get("answerable") and not r.get("history")]
-
-
-def search_language(question: str) -> str:
-    """The retrieval language ask() would use for a question."""
-    from index.language import detect_language
-
-    lang = detect_language(question)
-    return lang if lang in ("en", "cs") else "en"
 
 
 def peak_rss_mib() -> float:
@@ -49,41 +43,49 @@ def build(args: dict[str, Any]) -> dict[str, Any]:
 
     settings = load_settings(env={}, corpus_dir=Path(args["corpus"]), store_dir=Path(args["store"]))
     started = time.perf_counter()
-    built = write_corpus(Path(args["real"]), settings.corpus_dir, int(args["size"]), settings, seed=int(args["seed"]))
-    out: dict[str, Any] = {"documents": len(built), "chunks": sum(len(c) for _, c in built),
-                           "corpus_s": round(time.perf_counter() - started, 1)}
+    built = write_corpus(
+        Path(args["real"]), settings.corpus_dir, int(args["size"]), settings, seed=int(args["seed"])
+    )
+    out: dict[str, Any] = {
+        "documents": len(built),
+        "chunks": sum(len(c) for _, c in built),
+        "corpus_s": round(time.perf_counter() - started, 1),
+    }
     out.update(build_store(settings, built, Path(args["cache"])))
     out["build_s"] = round(time.perf_counter() - started, 1)
     out["build_peak_rss_mib"] = round(peak_rss_mib())
     return out
 
 
-def timed_queries(settings: Settings, n: int, with_ask: bool = True, warmup: int = 10) -> dict[str, Any]:
-    """Wall-clock ms of runtime.search and of the offline ask() on the same gold questions, after a warm-up.
+def timed_queries(
+    settings: Settings, n: int, with_ask: bool = True, warmup: int = 10
+) -> dict[str, Any]:
+    """Wall-clock ms of runtime.search and of the offline ask() on the same gold questions, after a
+    warm-up.
 
     Search and ask alternate which goes first, so neither gains more from the other's warm caches.
     """
-    from assistant.glossary import translate_terms
-    from assistant.runtime import get_runtime
+    from assistant.runtime import Runtime
     from assistant.service import ask
+    from index.language import detect_language
 
-    questions = [(c["question"], search_language(c["question"])) for c in gold_cases()]
+    questions = [(c["question"], detect_language(c["question"])) for c in gold_cases()]
     started = time.perf_counter()
-    runtime = get_runtime(settings)
+    runtime = Runtime(settings)
     load_s = time.perf_counter() - started
     for q, _ in questions[-warmup:]:
-        ask(q, settings=settings)
+        ask(q, runtime=runtime)
     search_ms: list[float] = []
     ask_ms: list[float] = []
 
     def search(q: str, lang: str) -> None:
         t = time.perf_counter()
-        runtime.search(q, lang, k=5, expand=translate_terms)
+        runtime.search(q, k=5, lang=lang)
         search_ms.append((time.perf_counter() - t) * 1000)
 
     def answer(q: str, lang: str) -> None:
         t = time.perf_counter()
-        ask(q, settings=settings)
+        ask(q, runtime=runtime)
         ask_ms.append((time.perf_counter() - t) * 1000)
 
     steps = [search, answer] if with_ask else [search]
@@ -95,18 +97,31 @@ def timed_queries(settings: Settings, n: int, with_ask: bool = True, warmup: int
 
 
 def query(args: dict[str, Any]) -> dict[str, Any]:
-    """Embedded-store latencies and peak memory; then, if a server port is given, the same through Chroma's server."""
-    settings = load_settings(env={}, corpus_dir=Path(args["corpus"]), store_dir=Path(args["store"]), answerer="extractive")
-    out: dict[str, Any] = {"embedded": timed_queries(settings, int(args["queries"]), warmup=int(args.get("warmup", 10)))}
+    """Embedded-store latencies and peak memory; then, if a server port is given, the same through
+    Chroma's server."""
+    settings = load_settings(
+        env={},
+        corpus_dir=Path(args["corpus"]),
+        store_dir=Path(args["store"]),
+        answerer="extractive",
+    )
+    out: dict[str, Any] = {
+        "embedded": timed_queries(
+            settings, int(args["queries"]), warmup=int(args.get("warmup", 10))
+        )
+    }
     out["rss_mib"] = round(rss_mib())
     out["peak_rss_mib"] = round(peak_rss_mib())
     if args.get("server_port"):
-        remote = settings.with_overrides(chroma_host="127.0.0.1", chroma_port=int(args["server_port"]))
+        remote = settings.with_overrides(
+            chroma_host="127.0.0.1", chroma_port=int(args["server_port"])
+        )
         out["server"] = timed_queries(remote, int(args["queries"]), with_ask=False, warmup=3)
     return out
 
 
 def main(argv: list[str]) -> int:
+    configure_offline()
     """`build|query ARGS_JSON`: run the step and print its result as one JSON line."""
     steps = {"build": build, "query": query}
     result = steps[argv[0]](json.loads(argv[1]))

@@ -1,4 +1,5 @@
-"""python -m evals run | score | gate | checker: each verb a few lines that call evals.run and evals.report."""
+"""python -m evals run | score | gate | checker: each verb a few lines that call evals.run and
+evals.report."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
-from assistant.settings import Settings, configure_offline_runtime, load_settings
+from assistant.errors import UserError
+from assistant.settings import Settings, load_settings
 from evals import report as reports
 from evals import run as runs
+from index.offline import configure_offline
 
 BACKENDS = ["auto", "extractive", "openai", "openai-compatible", "llamacpp"]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(store_dir=args.store, corpus_dir=args.corpus, answerer=getattr(args, "backend", None))
+    return load_settings(
+        store_dir=args.store, corpus_dir=args.corpus, answerer=getattr(args, "backend", None)
+    )
 
 
 def _finish(report: dict[str, Any], out: Path | None) -> int:
@@ -37,20 +41,39 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
-            print(f"\r{done}/{total} questions", end="" if done < total else "\n", file=sys.stderr, flush=True)
+            print(
+                f"\r{done}/{total} questions",
+                end="" if done < total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
         elif done % 20 == 0 or done == total:
             print(f"{done}/{total} questions", file=sys.stderr, flush=True)
 
-    report = runs.run_eval(settings, Path(args.dataset), out, progress, limit=args.limit, baseline=baseline,
-                           judge=args.judge, thresholds=Path(args.thresholds))
+    report = runs.run_eval(
+        settings,
+        Path(args.dataset),
+        out,
+        progress,
+        limit=args.limit,
+        baseline=baseline,
+        judge=args.judge,
+        thresholds=Path(args.thresholds),
+    )
     return _finish(report, out)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     settings = _settings(args)
     answers = Path(args.answers)
-    report = runs.score_records(runs.read_jsonl(answers), runs.read_jsonl(Path(args.dataset)), settings,
-                                judge=args.judge, thresholds=Path(args.thresholds), dataset=Path(args.dataset))
+    report = runs.score_records(
+        runs.read_jsonl(answers),
+        runs.read_jsonl(Path(args.dataset)),
+        settings,
+        judge=args.judge,
+        thresholds=Path(args.thresholds),
+        dataset=Path(args.dataset),
+    )
     out = Path(args.out) if args.out else answers.parent
     reports.write_report(report, out, reports.load_report(args.baseline) if args.baseline else None)
     return _finish(report, out)
@@ -76,40 +99,65 @@ def cmd_checker(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", type=Path, help="index folder (default var/store, or PP_STORE_DIR)")
-    common.add_argument("--corpus", type=Path, help="documents folder (default corpus/, or PP_CORPUS_DIR)")
+    common.add_argument(
+        "--store", type=Path, help="index folder (default var/store, or PP_STORE_DIR)"
+    )
+    common.add_argument(
+        "--corpus", type=Path, help="documents folder (default corpus/, or PP_CORPUS_DIR)"
+    )
     scoring = argparse.ArgumentParser(add_help=False, parents=[common])
-    scoring.add_argument("--dataset", default=str(runs.GOLD), help="gold JSONL (default evals/datasets/gold.jsonl)")
-    scoring.add_argument("--thresholds", default=str(runs.THRESHOLDS), help="gate TOML (default evals/thresholds.toml)")
+    scoring.add_argument(
+        "--dataset", default=str(runs.GOLD), help="gold JSONL (default evals/datasets/gold.jsonl)"
+    )
+    scoring.add_argument(
+        "--thresholds",
+        default=str(runs.THRESHOLDS),
+        help="gate TOML (default evals/thresholds.toml)",
+    )
     scoring.add_argument("--baseline", help="an earlier report.json to compare with")
-    scoring.add_argument("--judge", action="store_true", help="also ask an LLM judge (needs OPENAI_API_KEY or OPENAI_BASE_URL)")
+    scoring.add_argument(
+        "--judge",
+        action="store_true",
+        help="also ask an LLM judge (needs OPENAI_API_KEY or OPENAI_BASE_URL)",
+    )
     scoring.add_argument("--out", help="folder for the reports")
     sub = parser.add_subparsers(dest="verb", required=True)
-    run = sub.add_parser("run", parents=[scoring], help="ask every gold question, score, report, gate")
+    run = sub.add_parser(
+        "run", parents=[scoring], help="ask every gold question, score, report, gate"
+    )
     run.add_argument("--backend", choices=BACKENDS, help="answerer (default auto)")
     run.add_argument("--limit", type=int, help="only the first N cases")
     run.set_defaults(func=cmd_run)
-    score = sub.add_parser("score", parents=[scoring], help="re-score a saved answers.jsonl without asking again")
-    score.add_argument("answers", help="answers.jsonl (JSON contract lines, with the ids of gold cases)")
+    score = sub.add_parser(
+        "score", parents=[scoring], help="re-score a saved answers.jsonl without asking again"
+    )
+    score.add_argument(
+        "answers", help="answers.jsonl (JSON contract lines, with the ids of gold cases)"
+    )
     score.set_defaults(func=cmd_score)
     gate = sub.add_parser("gate", help="check a report.json against the thresholds")
     gate.add_argument("report")
     gate.add_argument("--thresholds", default=str(runs.THRESHOLDS))
     gate.set_defaults(func=cmd_gate)
-    checker = sub.add_parser("checker", parents=[common], help="evaluate the grounding checker on labelled pairs")
-    checker.add_argument("--pairs", default=str(runs.PAIRS), help="default evals/datasets/checker_pairs.jsonl")
+    checker = sub.add_parser(
+        "checker", parents=[common], help="evaluate the grounding checker on labelled pairs"
+    )
+    checker.add_argument(
+        "--pairs", default=str(runs.PAIRS), help="default evals/datasets/checker_pairs.jsonl"
+    )
     checker.add_argument("--json", action="store_true", help="print JSON")
     checker.set_defaults(func=cmd_checker)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m evals` and `python -m assistant eval`; errors a user can fix print as one line."""
-    configure_offline_runtime()
+    """Entry point of `python -m evals` and `python -m assistant eval`; errors a user can fix print
+    as one line."""
+    configure_offline()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except AssistantError as exc:
+    except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

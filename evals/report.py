@@ -1,4 +1,5 @@
-"""Reports: the headline metrics, the threshold gate, baseline comparison, and report.json / report.md."""
+"""Reports: the headline metrics, the threshold gate, baseline comparison, and report.json /
+report.md."""
 
 from __future__ import annotations
 
@@ -21,15 +22,21 @@ def headline(report: dict[str, Any]) -> dict[str, Metric]:
     out |= {f"retrieval.{m}.all": search["all"][m] for m in ("hit@1", "hit@3", "recall@5", "mrr")}
     out |= {f"cited.{m}.all": cited["all"][m] for m in ("hit@1", "hit@5", "mrr")}
     out |= {f"answer.{k}": v for k, v in report["answer"].items()}
-    out |= {f"grounding.{k}": report["grounding"][k] for k in ("citation_precision", "citation_recall",
-                                                                "unsupported_claim_rate")}
+    out |= {
+        f"grounding.{k}": report["grounding"][k]
+        for k in ("citation_precision", "citation_recall", "unsupported_claim_rate")
+    }
     out |= {f"consistency.{k}": v for k, v in report["consistency"].items()}
     out["canaries.pass_rate"] = report["canaries"]["pass_rate"]
     out["cases.pass_rate"] = mean([float(r["passed"]) for r in report["cases"]])
-    out |= {f"checker.{k}": report["checker"][k] for k in ("precision_unsupported", "recall_unsupported",
-                                                            "f1_unsupported")}
+    out |= {
+        f"checker.{k}": report["checker"][k]
+        for k in ("precision_unsupported", "recall_unsupported", "f1_unsupported")
+    }
     lat = report["latency"].get("all", {})
-    out |= {f"latency.{p}": {"value": lat.get(p), "n": lat.get("n", 0)} for p in ("p50_ms", "p95_ms")}
+    out |= {
+        f"latency.{p}": {"value": lat.get(p), "n": lat.get("n", 0)} for p in ("p50_ms", "p95_ms")
+    }
     return out
 
 
@@ -38,8 +45,12 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AssistantError(f"Cannot read thresholds {path}: {exc}; see evals/thresholds.toml") from None
-    return {side: {str(k): float(v) for k, v in data.get(side, {}).items()} for side in ("min", "max")}
+        raise AssistantError(
+            f"Cannot read thresholds {path}: {exc}; see evals/thresholds.toml"
+        ) from None
+    return {
+        side: {str(k): float(v) for k, v in data.get(side, {}).items()} for side in ("min", "max")
+    }
 
 
 def gate(report: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> dict[str, Any]:
@@ -50,14 +61,27 @@ def gate(report: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> dic
             metric = report["metrics"].get(name, {"value": None, "n": 0})
             value = metric["value"]
             ok = value is not None and (value >= bound if side == "min" else value <= bound)
-            results.append({"metric": name, "op": op, "threshold": bound, "value": value, "n": metric["n"], "passed": ok})
+            results.append(
+                {
+                    "metric": name,
+                    "op": op,
+                    "threshold": bound,
+                    "value": value,
+                    "n": metric["n"],
+                    "passed": ok,
+                }
+            )
     return {"passed": all(r["passed"] for r in results), "results": results}
 
 
 def gate_lines(result: dict[str, Any]) -> list[str]:
     """One PASS/FAIL line per threshold, with the value and the bound."""
-    return [f"{'PASS' if r['passed'] else 'FAIL'}  {r['metric']:<32} {_fmt(r['value'])} {r['op']} {r['threshold']:g}"
-            f"  (n={r['n']})" for r in result["results"]]
+    return [
+        f"{'PASS' if r['passed'] else 'FAIL'}  {r['metric']:<32} {_fmt(r['value'])} {r['op']} "
+        f"{r['threshold']:g}"
+        f"  (n={r['n']})"
+        for r in result["results"]
+    ]
 
 
 def load_report(path: Path | str) -> dict[str, Any]:
@@ -65,9 +89,11 @@ def load_report(path: Path | str) -> dict[str, Any]:
     try:
         report = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise AssistantError(f"Cannot read report {path}: {exc}; pass a report.json from 'python -m evals run'") from None
+        raise AssistantError(
+            f"Cannot read report {path}: {exc}; pass a report.json from 'python -m evals run'"
+        ) from None
     if not isinstance(report, dict) or "metrics" not in report:
-        raise AssistantError(f"{path} is not an evals report (no \"metrics\"): pass a report.json")
+        raise AssistantError(f'{path} is not an evals report (no "metrics"): pass a report.json')
     return report
 
 
@@ -78,20 +104,35 @@ def _worse(name: str, value: float, base: float) -> bool:
 
 
 def compare(report: dict[str, Any], baseline: dict[str, Any]) -> list[dict[str, Any]]:
-    """Metric deltas against a baseline report, then the cases that changed between pass and fail."""
+    """Metric deltas against a baseline report, then the cases that changed between pass and
+    fail."""
     rows = []
     for name, metric in report["metrics"].items():
         value, base = metric["value"], baseline.get("metrics", {}).get(name, {}).get("value")
         delta = round(value - base, 4) if value is not None and base is not None else None
-        rows.append({"metric": name, "value": value, "baseline": base, "delta": delta,
-                     "regression": delta is not None and _worse(name, value, base)})
+        rows.append(
+            {
+                "metric": name,
+                "value": value,
+                "baseline": base,
+                "delta": delta,
+                "regression": delta is not None and _worse(name, value, base),
+            }
+        )
     before = {c["id"]: c for c in baseline.get("cases", [])}
     for case in report.get("cases", []):
         old = before.get(case["id"])
         if old is not None and old["passed"] != case["passed"]:
-            rows.append({"metric": f"case {case['id']}", "value": "pass" if case["passed"] else "fail",
-                         "baseline": "pass" if old["passed"] else "fail", "delta": None,
-                         "regression": not case["passed"], "why": "; ".join(case["failures"].values())})
+            rows.append(
+                {
+                    "metric": f"case {case['id']}",
+                    "value": "pass" if case["passed"] else "fail",
+                    "baseline": "pass" if old["passed"] else "fail",
+                    "delta": None,
+                    "regression": not case["passed"],
+                    "why": "; ".join(case["failures"].values()),
+                }
+            )
     return rows
 
 
@@ -115,7 +156,9 @@ def headline_table(report: dict[str, Any]) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + [
+        "| " + " | ".join(r) + " |" for r in rows
+    ]
 
 
 def _headline_md(report: dict[str, Any], baseline: dict[str, Any] | None) -> list[str]:
@@ -125,11 +168,18 @@ def _headline_md(report: dict[str, Any], baseline: dict[str, Any] | None) -> lis
     rows = []
     for name, m in report["metrics"].items():
         b, d = bounds.get(name), deltas.get(name, {})
-        row = [name, _fmt(m["value"], name), str(m["n"]),
-               f"{b['op']} {b['threshold']:g} {'✅' if b['passed'] else '❌'}" if b else ""]
+        row = [
+            name,
+            _fmt(m["value"], name),
+            str(m["n"]),
+            f"{b['op']} {b['threshold']:g} {'✅' if b['passed'] else '❌'}" if b else "",
+        ]
         if baseline:
             flag = " ⚠" if d.get("regression") else ""
-            row += [_fmt(d.get("baseline"), name), (f"{d['delta']:+.3f}" if d.get("delta") is not None else "–") + flag]
+            row += [
+                _fmt(d.get("baseline"), name),
+                (f"{d['delta']:+.3f}" if d.get("delta") is not None else "–") + flag,
+            ]
         rows.append(row)
     return _table(header, rows)
 
@@ -137,24 +187,49 @@ def _headline_md(report: dict[str, Any], baseline: dict[str, Any] | None) -> lis
 def _retrieval_md(report: dict[str, Any]) -> list[str]:
     out = []
     cols = ["hit@1", "hit@3", "hit@5", "recall@5", "mrr"]
-    for source, title in (("search", "retrieval run (top 5)"), ("citations", "the answer's citations")):
+    for source, title in (
+        ("search", "retrieval run (top 5)"),
+        ("citations", "the answer's citations"),
+    ):
         tables = report["retrieval"][source]
-        out += [f"\n**From {title}**\n"] + _table(["subset", *cols, "n"], [
-            [s, *(_fmt(t[c]["value"]) for c in cols), str(t["hit@5"]["n"])] for s, t in tables.items()])
+        out += [f"\n**From {title}**\n"] + _table(
+            ["subset", *cols, "n"],
+            [
+                [s, *(_fmt(t[c]["value"]) for c in cols), str(t["hit@5"]["n"])]
+                for s, t in tables.items()
+            ],
+        )
     return out
 
 
 def checker_lines(checker: dict[str, Any]) -> list[str]:
-    """The checker evaluation as Markdown: P/R/F1, catch rate per kind, confusion matrix, the pairs it got wrong."""
-    out = [f"Unsupported class: precision {_fmt(checker['precision_unsupported']['value'])}, recall "
-           f"{_fmt(checker['recall_unsupported']['value'])}, F1 {_fmt(checker['f1_unsupported']['value'])} "
-           f"over {checker['n']} pairs.\n"]
-    out += _table(["kind", "gold", "flagged", "n"], [[k, v["gold"], _fmt(v["flagged"]["value"]), str(v["flagged"]["n"])]
-                                                      for k, v in sorted(checker["per_kind"].items())])
+    """The checker evaluation as Markdown: P/R/F1, catch rate per kind, confusion matrix, the pairs
+    it got wrong."""
+    out = [
+        f"Unsupported class: precision {_fmt(checker['precision_unsupported']['value'])}, recall "
+        f"{_fmt(checker['recall_unsupported']['value'])}, F1 "
+        f"{_fmt(checker['f1_unsupported']['value'])} "
+        f"over {checker['n']} pairs.\n"
+    ]
+    out += _table(
+        ["kind", "gold", "flagged", "n"],
+        [
+            [k, v["gold"], _fmt(v["flagged"]["value"]), str(v["flagged"]["n"])]
+            for k, v in sorted(checker["per_kind"].items())
+        ],
+    )
     verdicts = list(next(iter(checker["confusion"].values())))
-    out += ["\nConfusion (gold × verdict):\n"] + _table(["gold", *verdicts], [
-        [label, *(str(counts[v]) for v in verdicts)] for label, counts in checker["confusion"].items()])
-    return out + [f"- checker wrong on {w['id']} ({w['kind']}): {w['verdict']}, {w['reason']}" for w in checker["wrong"]]
+    out += ["\nConfusion (gold × verdict):\n"] + _table(
+        ["gold", *verdicts],
+        [
+            [label, *(str(counts[v]) for v in verdicts)]
+            for label, counts in checker["confusion"].items()
+        ],
+    )
+    return out + [
+        f"- checker wrong on {w['id']} ({w['kind']}): {w['verdict']}, {w['reason']}"
+        for w in checker["wrong"]
+    ]
 
 
 def _failures_md(report: dict[str, Any]) -> list[str]:
@@ -162,35 +237,72 @@ def _failures_md(report: dict[str, Any]) -> list[str]:
     for reason in FAILURE_REASONS:
         cases = report["failures"].get(reason, [])
         if cases:
-            out += [f"\n### {reason} ({len(cases)})\n"] + [f"- **{c['id']}**: {c['why']}" for c in cases]
+            out += [f"\n### {reason} ({len(cases)})\n"] + [
+                f"- **{c['id']}**: {c['why']}" for c in cases
+            ]
     return out or ["No failures."]
 
 
 def to_markdown(report: dict[str, Any], baseline: dict[str, Any] | None = None) -> str:
-    """report.md: headline, per-subset retrieval, per-tag table, checker, failures, and regressions against a baseline."""
+    """report.md: headline, per-subset retrieval, per-tag table, checker, failures, and regressions
+    against a baseline."""
     meta, g = report["meta"], report.get("gate", {})
-    lines = [f"# Evaluation report: {'PASS' if g.get('passed') else 'FAIL'}\n",
-             f"{meta['cases']} cases from `{meta['dataset']}`, backend {meta['backend']}, {meta['created']}.\n",
-             "## Headline\n", *_headline_md(report, baseline), "\n## Gate\n", "```", *gate_lines(g), "```",
-             "\n## Retrieval by subset", *_retrieval_md(report),
-             "\n## Answers\n", f"Outcomes: {report['grounding']['outcomes']}; sentence verdicts: "
-             f"{report['grounding']['verdicts']}; latency: {report['latency']}; judge: {report['judge']}.\n",
-             "\n## By tag\n", *_table(["tag", "passed", "fact recall", "hit@5", "citation precision", "n"], [
-                 [t, *(_fmt(v[k]["value"]) for k in ("passed", "fact_recall", "hit@5", "citation_precision")),
-                  str(v["passed"]["n"])] for t, v in report["by_tag"].items()]),
-             "\n## Grounding checker\n", *checker_lines(report["checker"]), "\n## Failures", *_failures_md(report)]
+    lines = [
+        f"# Evaluation report: {'PASS' if g.get('passed') else 'FAIL'}\n",
+        f"{meta['cases']} cases from `{meta['dataset']}`, backend {meta['backend']}, "
+        f"{meta['created']}.\n",
+        "## Headline\n",
+        *_headline_md(report, baseline),
+        "\n## Gate\n",
+        "```",
+        *gate_lines(g),
+        "```",
+        "\n## Retrieval by subset",
+        *_retrieval_md(report),
+        "\n## Answers\n",
+        f"Outcomes: {report['grounding']['outcomes']}; sentence verdicts: "
+        f"{report['grounding']['verdicts']}; latency: {report['latency']}; judge: "
+        f"{report['judge']}.\n",
+        "\n## By tag\n",
+        *_table(
+            ["tag", "passed", "fact recall", "hit@5", "citation precision", "n"],
+            [
+                [
+                    t,
+                    *(
+                        _fmt(v[k]["value"])
+                        for k in ("passed", "fact_recall", "hit@5", "citation_precision")
+                    ),
+                    str(v["passed"]["n"]),
+                ]
+                for t, v in report["by_tag"].items()
+            ],
+        ),
+        "\n## Grounding checker\n",
+        *checker_lines(report["checker"]),
+        "\n## Failures",
+        *_failures_md(report),
+    ]
     if baseline:
         changed = [c for c in compare(report, baseline) if c["regression"]]
         lines += ["\n## Regressions against the baseline\n"] + (
-            [f"- {c['metric']}: {_fmt(c['baseline'])} → {_fmt(c['value'])} {c.get('why', '')}" for c in changed]
-            or ["None."])
+            [
+                f"- {c['metric']}: {_fmt(c['baseline'])} → {_fmt(c['value'])} {c.get('why', '')}"
+                for c in changed
+            ]
+            or ["None."]
+        )
     return "\n".join(lines) + "\n"
 
 
-def write_report(report: dict[str, Any], out_dir: Path, baseline: dict[str, Any] | None = None) -> None:
+def write_report(
+    report: dict[str, Any], out_dir: Path, baseline: dict[str, Any] | None = None
+) -> None:
     """report.json (every number and per-case row) and report.md (for people) in out_dir."""
     if baseline:
         report["comparison"] = compare(report, baseline)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out_dir / "report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
     (out_dir / "report.md").write_text(to_markdown(report, baseline), encoding="utf-8")

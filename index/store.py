@@ -9,42 +9,43 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
-from assistant.settings import Settings
+from index.config import IndexConfig
+from index.errors import NoIndexError, UserError
 
 MANIFEST = "manifest.json"
 LAYOUT_VERSION = 2  # 2: generations (atomic swap of collections and BM25)
 
 
-def open_client(settings: Settings, create: bool = False) -> Any:
+def open_client(config: IndexConfig, create: bool = False) -> Any:
     """A Chroma client: HttpClient when a server host is configured, else PersistentClient."""
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_host:
+    if config.chroma_host:
         try:
-            client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
-                                         settings=chroma_settings)
+            client = chromadb.HttpClient(
+                host=config.chroma_host, port=config.chroma_port, settings=chroma_settings
+            )
             client.heartbeat()
         except Exception as exc:
-            raise AssistantError(
-                f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+            raise UserError(
+                f"Cannot reach the Chroma server at {config.chroma_host}:{config.chroma_port} "
                 f"({exc.__class__.__name__}): start it with 'chroma run --path DIR --port "
-                f"{settings.chroma_port}' or unset PP_CHROMA_HOST"
+                f"{config.chroma_port}' or unset PP_CHROMA_HOST"
             ) from None
         return client
-    path = settings.store_dir / "chroma"
+    path = config.store_dir / "chroma"
     if not create and not path.exists():
-        raise AssistantError(f"No index at {settings.store_dir}: run 'python -m assistant ingest' first")
+        raise NoIndexError(config.store_dir)
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
-def collection_name(settings: Settings, embedder: str, generation: int = 0) -> str:
-    """Each ingest that changes something writes a new generation; the manifest names the live one."""
-    return f"{settings.collection_prefix}_{embedder}_g{generation}"
+def collection_name(config: IndexConfig, embedder: str, generation: int = 0) -> str:
+    """Each ingest that changes something writes a new generation; the manifest names the live
+    one."""
+    return f"{config.collection_prefix}_{embedder}_g{generation}"
 
 
 def keyword_dir(store_dir: Path, generation: int = 0) -> Path:
@@ -59,7 +60,9 @@ def generation_of(name: str, prefix: str) -> int | None:
 
 def get_collection(client: Any, name: str) -> Any:
     """A cosine-space collection; our own embeddings are always passed, never Chroma's default."""
-    return client.get_or_create_collection(name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    return client.get_or_create_collection(
+        name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+    )
 
 
 @dataclass
@@ -68,7 +71,9 @@ class Manifest:
 
     embedders: dict[str, dict[str, Any]] = field(default_factory=dict)  # short name -> {model, dim}
     chunking: dict[str, Any] = field(default_factory=dict)
-    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # doc_id -> {sha256, chunks, ...}
+    documents: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # doc_id -> {sha256, chunks, ...}
     version: int = LAYOUT_VERSION
     updated_at: str = ""
     generation: int = 0  # the live collections and BM25 folder
@@ -81,23 +86,43 @@ class Manifest:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError:
-            raise AssistantError(f"The manifest {path} is corrupt: run 'python -m assistant ingest --rebuild'") from None
+            raise UserError(
+                f"The manifest {path} is corrupt: run 'python -m assistant ingest --rebuild'"
+            ) from None
         if data.get("version") != LAYOUT_VERSION:
-            raise AssistantError(
-                f"The store at {store_dir} has layout version {data.get('version')}, this code needs "
+            raise UserError(
+                f"The store at {store_dir} has layout version {data.get('version')}, this code "
+                "needs "
                 f"{LAYOUT_VERSION}: run 'python -m assistant ingest --rebuild'"
             )
-        return cls(**{k: data[k] for k in ("embedders", "chunking", "documents", "version", "updated_at", "generation")
-                      if k in data})
+        return cls(
+            **{
+                k: data[k]
+                for k in (
+                    "embedders",
+                    "chunking",
+                    "documents",
+                    "version",
+                    "updated_at",
+                    "generation",
+                )
+                if k in data
+            }
+        )
 
     def save(self, store_dir: Path) -> None:
         """Written last and atomically, so a crash leaves the previous manifest in place."""
         store_dir.mkdir(parents=True, exist_ok=True)
         self.updated_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         tmp = store_dir / (MANIFEST + ".tmp")
-        data = {"version": self.version, "updated_at": self.updated_at, "generation": self.generation,
-                "embedders": self.embedders,
-                "chunking": self.chunking, "documents": self.documents}
+        data = {
+            "version": self.version,
+            "updated_at": self.updated_at,
+            "generation": self.generation,
+            "embedders": self.embedders,
+            "chunking": self.chunking,
+            "documents": self.documents,
+        }
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, store_dir / MANIFEST)
 
@@ -106,8 +131,9 @@ class Manifest:
         for name, info in wanted.items():
             have = self.embedders.get(name)
             if have and (have["model"] != info["model"] or have["dim"] != info["dim"]):
-                raise AssistantError(
-                    f"The store at {store_dir} was built with {have['model']} ({have['dim']}-d) for "
+                raise UserError(
+                    f"The store at {store_dir} was built with {have['model']} ({have['dim']}-d) "
+                    "for "
                     f"'{name}', but this run uses {info['model']} ({info['dim']}-d): run "
                     f"'python -m assistant ingest --rebuild' or use another --store"
                 )

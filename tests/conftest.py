@@ -3,44 +3,80 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from assistant.settings import PROJECT_ROOT, Settings, configure_offline_runtime, load_settings
+from assistant.runtime import Runtime
+from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from index.embed import Embedder, make_embedder
+from index.offline import configure_offline
 
-configure_offline_runtime()
+configure_offline()
 CORPUS = PROJECT_ROOT / "corpus"
+OpenRuntime = Callable[[Settings], Runtime]
 
 
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reaches a hosted LLM or writes inside the project."""
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "PP_ANSWERER", "PP_CHROMA_HOST", "PP_LLAMACPP_MODEL"):
+    for var in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_MODEL",
+        "PP_ANSWERER",
+        "PP_CHROMA_HOST",
+        "PP_LLAMACPP_MODEL",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PP_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("PP_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
 
 
 @pytest.fixture(scope="session")
-def indexed(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def models() -> dict[str, Embedder]:
+    """The bundled embedding models, loaded once for the whole session."""
+    settings = load_settings(env={})
+    return {name: make_embedder(name, settings.index) for name in ("minilm", "e5")}
+
+
+@pytest.fixture(scope="session")
+def open_runtime(models: dict[str, Embedder]) -> OpenRuntime:
+    """A Runtime for any settings, sharing the session's loaded models."""
+    return lambda settings: Runtime(settings, embedders=models)
+
+
+@pytest.fixture(scope="session")
+def runtime(indexed: Settings, open_runtime: OpenRuntime) -> Runtime:
+    """The runtime over the session's indexed real corpus."""
+    return open_runtime(indexed)
+
+
+@pytest.fixture(scope="session")
+def indexed(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder]) -> Settings:
     """The real corpus ingested once into a session store, with both dense legs."""
     from index.pipeline import ingest
 
     root = tmp_path_factory.mktemp("indexed")
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
-    settings = load_settings(env={}, corpus_dir=corpus, store_dir=root / "store", feedback_path=root / "fb.jsonl")
-    ingest(settings)
+    settings = load_settings(
+        env={}, corpus_dir=corpus, store_dir=root / "store", feedback_path=root / "fb.jsonl"
+    )
+    ingest(settings.index, embedders=models)
     return settings
 
 
 @pytest.fixture
 def small_corpus(tmp_path: Path) -> Settings:
-    """Two real documents in a fresh store (for tests that change the corpus); MiniLM only, for speed."""
+    """Two real documents in a fresh store (for tests that change the corpus); MiniLM only, for
+    speed."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for stem in ("pp-data-project-en", "mvcr-european-migration-network-en"):
         for f in CORPUS.glob(f"{stem}.*"):
             shutil.copy(f, corpus / f.name)
-    return load_settings(env={}, corpus_dir=corpus, store_dir=tmp_path / "store", embedders=("minilm",))
+    return load_settings(
+        env={}, corpus_dir=corpus, store_dir=tmp_path / "store", embedders=("minilm",)
+    )

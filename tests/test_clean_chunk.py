@@ -11,7 +11,15 @@ from index.load import load_document
 from tests.conftest import CORPUS
 
 DOCS = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".meta.json"))
-NAVIGATION = ["Quick links", "Sitemap", "Text version", "Rychlé linky", "vytisknout", "Print  E-mail", "Print E-mail"]
+NAVIGATION = [
+    "Quick links",
+    "Sitemap",
+    "Text version",
+    "Rychlé linky",
+    "vytisknout",
+    "Print  E-mail",
+    "Print E-mail",
+]
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)
@@ -28,7 +36,9 @@ def test_cleaning_removes_navigation(path) -> None:
 def test_every_chunk_and_sentence_maps_back_to_the_source(path) -> None:
     doc = load_document(path, CORPUS)
     settings = Settings()
-    chunks = chunk_document(doc.doc_id, clean(doc.text), settings.chunk_tokens, settings.chunk_overlap)
+    chunks = chunk_document(
+        doc.doc_id, clean(doc.text), settings.chunk_tokens, settings.chunk_overlap
+    )
     assert chunks
     for chunk in chunks:
         assert chunk.chunk_id.startswith(doc.doc_id + "#")
@@ -40,7 +50,9 @@ def test_every_chunk_and_sentence_maps_back_to_the_source(path) -> None:
             assert chunk.start <= ss < se <= chunk.end
             # every character of the cleaned sentence is the source character it maps to
             source = doc.text[ss:se]
-            assert source.startswith(chunk.text[cs]) and source.rstrip().endswith(chunk.text[ce - 1])
+            assert source.startswith(chunk.text[cs]) and source.rstrip().endswith(
+                chunk.text[ce - 1]
+            )
 
 
 @pytest.mark.parametrize("path", DOCS, ids=lambda p: p.stem)

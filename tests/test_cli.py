@@ -12,7 +12,16 @@ import pytest
 from assistant.cli import main
 from assistant.settings import PROJECT_ROOT, Settings
 
-CONTRACT = {"id", "question", "answer", "abstained", "language", "backend", "citations", "timings_ms"}
+CONTRACT = {
+    "id",
+    "question",
+    "answer",
+    "abstained",
+    "language",
+    "backend",
+    "citations",
+    "timings_ms",
+}
 CITATION = {"n", "doc_id", "title", "chunk_id", "quote", "start", "end", "score"}
 
 
@@ -20,11 +29,15 @@ def _args(settings: Settings) -> list[str]:
     return ["--store", str(settings.store_dir), "--corpus", str(settings.corpus_dir)]
 
 
-def test_ask_json_matches_the_contract(indexed: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_json_matches_the_contract(
+    indexed: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ask", "When was PP DATA officially launched?", "--json", *_args(indexed)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert CONTRACT <= set(data)
-    assert data["abstained"] is False and data["language"] == "en" and data["backend"] == "extractive"
+    assert (
+        data["abstained"] is False and data["language"] == "en" and data["backend"] == "extractive"
+    )
     assert set(data["timings_ms"]) >= {"retrieve", "answer", "total"}
     for c in data["citations"]:
         assert CITATION <= set(c)
@@ -34,13 +47,25 @@ def test_ask_json_matches_the_contract(indexed: Settings, capsys: pytest.Capture
         assert f"[{c['n']}]" in data["answer"]
 
 
-def test_batch_with_history(indexed: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_with_history(
+    indexed: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     batch = tmp_path / "in.jsonl"
-    batch.write_text("\n".join(json.dumps(r) for r in [
-        {"id": "q1", "question": "What is the Migration Observatory?"},
-        {"id": "q2", "question": "Who hosts it?", "history": [{"role": "user", "content": "What is the Migration Observatory?"}]},
-        {"id": "q3", "question": "What is the asylum recognition rate in Germany in 2023?"},
-    ]), encoding="utf-8")
+    batch.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "q1", "question": "What is the Migration Observatory?"},
+                {
+                    "id": "q2",
+                    "question": "Who hosts it?",
+                    "history": [{"role": "user", "content": "What is the Migration Observatory?"}],
+                },
+                {"id": "q3", "question": "What is the asylum recognition rate in Germany in 2023?"},
+            ]
+        ),
+        encoding="utf-8",
+    )
     assert main(["batch", str(batch), *_args(indexed)]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["id"] for r in rows] == ["q1", "q2", "q3"]
@@ -49,19 +74,26 @@ def test_batch_with_history(indexed: Settings, tmp_path: Path, capsys: pytest.Ca
 
 
 def test_search_json(indexed: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["search", "European Migration Network outputs", "-k", "3", "--json", *_args(indexed)]) == 0
+    assert (
+        main(["search", "European Migration Network outputs", "-k", "3", "--json", *_args(indexed)])
+        == 0
+    )
     hits = json.loads(capsys.readouterr().out)
     assert len(hits) == 3 and hits[0]["doc_id"] == "mvcr-european-migration-network-en"
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["ask", "What is PP DATA?"], "No index at"),
-    (["ask", "   "], "Empty question"),
-    (["batch", "/nonexistent/file.jsonl"], "Cannot read"),
-    (["search", "?!"], "no words"),
-])
-def test_errors_are_one_line_with_the_fix(tmp_path: Path, argv: list[str], message: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "What is PP DATA?"], "No index at"),
+        (["ask", "   "], "Empty question"),
+        (["batch", "/nonexistent/file.jsonl"], "Cannot read"),
+        (["search", "?!"], "no words"),
+    ],
+)
+def test_errors_are_one_line_with_the_fix(
+    tmp_path: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "empty-store"
     code = main([*argv, "--store", str(store)])
     err = capsys.readouterr().err.strip()
@@ -69,7 +101,12 @@ def test_errors_are_one_line_with_the_fix(tmp_path: Path, argv: list[str], messa
 
 
 def test_module_entry_point_and_help() -> None:
-    out = subprocess.run([sys.executable, "-m", "assistant", "--help"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    out = subprocess.run(
+        [sys.executable, "-m", "assistant", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
     assert out.returncode == 0
     for verb in ("ingest", "search", "ask", "batch", "chat", "eval"):
         assert verb in out.stdout

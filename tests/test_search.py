@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.glossary import translate_terms
 from assistant.retrieve import Filters
-from assistant.runtime import get_runtime
-from assistant.settings import Settings
-from index.language import detect_language
+from assistant.runtime import Runtime
 
 ENGLISH = [
     ("When was the Prague Process Joint Declaration signed?", "prague-process-overview-en"),
@@ -17,63 +14,82 @@ ENGLISH = [
     ("When was PP DATA officially launched?", "pp-data-project-en"),
     ("Who are the target groups of PP DATA?", "pp-data-project-en"),
     ("Which body monitors and endorses the results of the action?", "pp-data-project-en"),
-    ("What are the outputs of the European Migration Network?", "mvcr-european-migration-network-en"),
+    (
+        "What are the outputs of the European Migration Network?",
+        "mvcr-european-migration-network-en",
+    ),
     ("Which Council Decision established the EMN?", "mvcr-european-migration-network-en"),
     ("How often does the NCPI working group meet?", "mvcr-european-migration-network-en"),
     ("What is the ERIS project about?", "mvcr-international-cooperation-en"),
-    ("Which migration dialogues does the Czech Republic take part in?", "mvcr-international-cooperation-en"),
+    (
+        "Which migration dialogues does the Czech Republic take part in?",
+        "mvcr-international-cooperation-en",
+    ),
     ("What does the Training Academy offer?", "prague-process-overview-en"),
 ]
-CZECH = [  # includes questions whose answer exists only in English, and one typed without diacritics
+# includes questions whose answer exists only in English, and one typed without diacritics
+CZECH = [
     ("Kdy byla spuštěna iniciativa PP DATA?", "pp-data-project-en"),
     ("Co je to Evropská migrační síť?", "mvcr-european-migration-network-en"),
-    ("S kterými zeměmi spolupracuje Česká republika v oblasti migrace?", "mvcr-international-cooperation-cs"),
+    (
+        "S kterými zeměmi spolupracuje Česká republika v oblasti migrace?",
+        "mvcr-international-cooperation-cs",
+    ),
     ("kdy zacala implementace projektu ERIS", "mvcr-international-cooperation-cs"),
     ("Kdo tvoří Strategickou skupinu Pražského procesu?", "prague-process-overview-en"),
 ]
 
 
-def _top(settings: Settings, question: str, k: int = 5) -> list[str]:
-    passages = get_runtime(settings).search(question, detect_language(question), k=k, expand=translate_terms)
-    return [p.doc_id for p in passages]
+def _top(runtime: Runtime, question: str, k: int = 5) -> list[str]:
+    return [p.doc_id for p in runtime.search(question, k=k)]
 
 
 @pytest.mark.parametrize(("question", "doc_id"), ENGLISH)
-def test_english_questions_find_their_document(indexed: Settings, question: str, doc_id: str) -> None:
-    assert doc_id in _top(indexed, question, k=3)
+def test_english_questions_find_their_document(
+    runtime: Runtime, question: str, doc_id: str
+) -> None:
+    assert doc_id in _top(runtime, question, k=3)
 
 
 @pytest.mark.parametrize(("question", "doc_id"), CZECH)
-def test_czech_and_cross_lingual_questions_find_their_document(indexed: Settings, question: str, doc_id: str) -> None:
-    found = _top(indexed, question)
+def test_czech_and_cross_lingual_questions_find_their_document(
+    runtime: Runtime, question: str, doc_id: str
+) -> None:
+    found = _top(runtime, question)
     # the Czech and English international-cooperation pages are translations: either one is right
-    twins = {doc_id, doc_id.replace("-cs", "-en"), doc_id.replace("-en", "-cs")} if "international" in doc_id else {doc_id}
+    twins = (
+        {doc_id, doc_id.replace("-cs", "-en"), doc_id.replace("-en", "-cs")}
+        if "international" in doc_id
+        else {doc_id}
+    )
     assert twins & set(found), found
 
 
-def test_filters_restrict_documents_and_languages(indexed: Settings) -> None:
-    runtime = get_runtime(indexed)
+def test_filters_restrict_documents_and_languages(runtime: Runtime) -> None:
     only = Filters(doc_ids=("mvcr-european-migration-network-en",))
-    assert {p.doc_id for p in runtime.search("Prague Process", "en", filters=only)} == {"mvcr-european-migration-network-en"}
+    assert {p.doc_id for p in runtime.search("Prague Process", filters=only)} == {
+        "mvcr-european-migration-network-en"
+    }
     czech = Filters(languages=("cs",))
-    assert {p.language for p in runtime.search("migration cooperation", "en", filters=czech)} == {"cs"}
+    assert {p.language for p in runtime.search("migration cooperation", filters=czech)} == {"cs"}
 
 
-def test_passages_are_exact_source_spans(indexed: Settings) -> None:
-    runtime = get_runtime(indexed)
-    for p in runtime.search("Ministerial Conference", "en", k=6):
+def test_passages_are_exact_source_spans(runtime: Runtime) -> None:
+    for p in runtime.search("Ministerial Conference", k=6):
         assert runtime.document_text(p.doc_id)[p.start : p.end] == p.raw
 
 
 def test_analyzer_meets_plural_and_singular_english_terms() -> None:
-    from index.keyword import analyze
+    from index.language import analyze
 
     assert analyze("Ministerial Conferences", "en") == analyze("ministerial conference", "en")
     assert analyze("Ministerské konference", "cs") == analyze("ministerská konference", "cs")
 
 
 def test_czech_without_diacritics_meets_czech_with_them() -> None:
-    from index.keyword import analyze
+    from index.language import analyze
 
-    assert analyze("spolupraci se tretimi zememi", "cs") == analyze("spolupráci se třetími zeměmi", "cs")
+    assert analyze("spolupraci se tretimi zememi", "cs") == analyze(
+        "spolupráci se třetími zeměmi", "cs"
+    )
     assert analyze("jakých", "cs") == []  # a stopword once lemmatised

@@ -3,41 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from assistant.answerers.extractive import Draft, ExtractiveAnswerer
+from assistant.answerers.base import Answerer
+from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 
 
-def _extractive(settings: Settings) -> Any:
+def _extractive(settings: Settings) -> Answerer:
     return ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
 
 
-def _openai(settings: Settings) -> Any:
+def _openai(settings: Settings) -> Answerer:
     from assistant.answerers.llm import LLMAnswerer, openai_chat
 
     if not settings.llm_api_key:
-        raise AssistantError("The 'openai' answerer needs OPENAI_API_KEY: set it, or use PP_ANSWERER=extractive")
+        raise AssistantError(
+            "The 'openai' answerer needs OPENAI_API_KEY: set it, or use PP_ANSWERER=extractive"
+        )
     return LLMAnswerer("openai", openai_chat(settings), settings)
 
 
-def _openai_compatible(settings: Settings) -> Any:
+def _openai_compatible(settings: Settings) -> Answerer:
     from assistant.answerers.llm import LLMAnswerer, openai_compatible_chat
 
     if not settings.llm_base_url:
-        raise AssistantError("The 'openai-compatible' answerer needs OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1)")
+        raise AssistantError(
+            "The 'openai-compatible' answerer needs OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1)"
+        )
     return LLMAnswerer("openai-compatible", openai_compatible_chat(settings), settings)
 
 
-def _llamacpp(settings: Settings) -> Any:
+def _llamacpp(settings: Settings) -> Answerer:
     from assistant.answerers.llamacpp import llamacpp_chat
     from assistant.answerers.llm import LLMAnswerer
 
     return LLMAnswerer("llamacpp", llamacpp_chat(settings), settings)
 
 
-ANSWERERS: dict[str, Callable[[Settings], Any]] = {
+ANSWERERS: dict[str, Callable[[Settings], Answerer]] = {
     "extractive": _extractive,
     "openai": _openai,
     "openai-compatible": _openai_compatible,
@@ -45,7 +49,7 @@ ANSWERERS: dict[str, Callable[[Settings], Any]] = {
 }
 
 
-def make_answerer(settings: Settings) -> Any:
+def make_answerer(settings: Settings) -> Answerer:
     """The answerer named by settings ('auto' = an LLM when one is configured, else extractive)."""
     name = settings.resolved_answerer
     if name not in ANSWERERS:
@@ -53,4 +57,4 @@ def make_answerer(settings: Settings) -> Any:
     return ANSWERERS[name](settings)
 
 
-__all__ = ["ANSWERERS", "Draft", "ExtractiveAnswerer", "make_answerer"]
+__all__ = ["ANSWERERS", "Answerer", "ExtractiveAnswerer", "make_answerer"]

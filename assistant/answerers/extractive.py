@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant import messages
-from assistant.evidence import MONTHS, Evidence, entities, instruction_like, months, numbers, sentences, years
+from assistant.evidence import (
+    MONTHS,
+    Evidence,
+    entities,
+    instruction_like,
+    months,
+    numbers,
+    sentences,
+    years,
+)
 from assistant.glossary import acronym_expansions, translate_terms
-from assistant.question import FRAME_WORDS, FREQ_WORDS, QuestionType, can_answer, classify, is_specific
-from assistant.types import Citation, Passage
+from assistant.question import (
+    FRAME_WORDS,
+    FREQ_WORDS,
+    QuestionType,
+    can_answer,
+    classify,
+    is_specific,
+)
+from assistant.types import Citation, Draft, Passage, Turn
 from assistant.verify import quantities
-from index.keyword import STOPWORDS, analyze, fold, plain_czech_terms
+from index.language import STOPWORDS, analyze, fold, plain_czech_terms
 
 # A question word that no retrieved sentence holds ("on its overview page") weighs this much: wordy questions
 # are not refused for their wording, while a missing topic word still costs. Gold set, with the threshold at
@@ -22,17 +39,6 @@ ABSENT_WEIGHT = 0.5
 # The least share of the question's distinctive words (weighted) that an answer sentence holds.
 TOPIC_SHARE = 0.25
 SPECIFIC_TOPIC_SHARE = 0.34
-
-
-@dataclass(frozen=True)
-class Draft:
-    """An answer before verification: text with [n] markers and the citations they point at."""
-
-    text: str
-    citations: tuple[Citation, ...]
-    abstained: bool = False
-    evidence_score: float = 0.0
-    notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,11 +67,23 @@ def _concepts(question: str, lang: str) -> list[tuple[str, set[str]]]:
             if expansion and expansion <= set(terms):
                 for t in expansion:
                     short.setdefault(t, set()).add(acronym)
-    return [(term, {term, *plain.get(term, ()), *translate_terms([term, *plain.get(term, ())], lang),
-                    *short.get(term, ())}) for term in terms]
+    return [
+        (
+            term,
+            {
+                term,
+                *plain.get(term, ()),
+                *translate_terms([term, *plain.get(term, ())], lang),
+                *short.get(term, ()),
+            },
+        )
+        for term in terms
+    ]
 
 
-def _must_have(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> list[tuple[int, bool]]:
+def _must_have(
+    question: str, lang: str, concepts: list[tuple[str, set[str]]]
+) -> list[tuple[int, bool]]:
     """Concepts an answer cannot lack: acronyms, numbers and names (index, always-required?)."""
     out: dict[int, bool] = {}
     for k, m in enumerate(re.finditer(r"[\w’'-]+", question)):
@@ -90,11 +108,16 @@ def _is_heading(text: str) -> bool:
     return len(text) < 70 and not text.startswith("-") and not re.search(r"[.!?;]$", text)
 
 
-_ANAPHOR = re.compile(r"^(it|its|this|these|they|their|such|the project|the initiative|jedná se|tento|tato|toto|tuto|"
-                      r"tyto|ten|ta|to|jeho|její|jejich)\b", re.IGNORECASE)
+_ANAPHOR = re.compile(
+    r"^(it|its|this|these|they|their|such|the project|the initiative|jedná se|tento|tato|toto|tuto|"
+    r"tyto|ten|ta|to|jeho|její|jejich)\b",
+    re.IGNORECASE,
+)
 
 
-_DEFINITE = re.compile(r"^(?:the|this|that|these|those|such)\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)")
+_DEFINITE = re.compile(
+    r"^(?:the|this|that|these|those|such)\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)"
+)
 
 
 def _opens_back(text: str) -> bool:
@@ -111,7 +134,9 @@ def _refers_back(text: str, previous: set[str], lang: str) -> bool:
     return m is not None and bool(set(analyze(m.group(1), lang)) & previous)
 
 
-def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]:
+def _pool(
+    passages: list[Passage],
+) -> list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]:
     """Sentences with their own terms, their heading's, weak context (title, publisher, previous sentence)
     and the terms that name their subject (own, heading, title and publisher, and the previous sentence
     when they start with 'It'...)."""
@@ -119,21 +144,30 @@ def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], s
     index: dict[tuple[str, int, int], int] = {}
     for rank, passage in enumerate(passages):
         plang = passage.language or "en"
-        heading = set(analyze(str(passage.meta.get("heading") or ""), plang))
+        heading = set(analyze(passage.heading, plang))
         title = set(analyze(passage.title, plang)) | _publisher_terms(passage)
         previous: set[str] = set()
         for ev in sentences(passage):
             own = set(analyze(ev.text, plang))
-            subject = own | heading | title | (previous if _refers_back(ev.text, previous, plang) else set())
+            subject = (
+                own
+                | heading
+                | title
+                | (previous if _refers_back(ev.text, previous, plang) else set())
+            )
             key = (passage.doc_id, ev.start, ev.end)
-            if key in index:  # the same sentence seen in an overlapping chunk: keep the richer context
+            if (
+                key in index
+            ):  # the same sentence seen in an overlapping chunk: keep the richer context
                 i = index[key]
                 e, o, h, w, sub, r = pool[i]
                 pool[i] = (e, o, h | heading, w | title | previous, sub | subject, r)
             else:
                 index[key] = len(pool)
                 pool.append((ev, own, heading, title | previous, subject, rank))
-            if _is_heading(ev.text) and table_cell(ev) is None:  # table cells keep their section's heading
+            if (
+                _is_heading(ev.text) and table_cell(ev) is None
+            ):  # table cells keep their section's heading
                 heading = own
             previous = own
     _link_neighbours(pool)
@@ -142,7 +176,7 @@ def _pool(passages: list[Passage]) -> list[tuple[Evidence, set[str], set[str], s
 
 def _publisher_terms(passage: Passage) -> set[str]:
     """The publisher's name as terms: 'according to the Ministry of the Interior' points at its pages."""
-    return set(_analyzed(str(passage.meta.get("publisher") or ""), passage.language or "en"))
+    return set(_analyzed(passage.publisher, passage.language or "en"))
 
 
 @lru_cache(maxsize=256)
@@ -150,12 +184,17 @@ def _analyzed(text: str, lang: str) -> tuple[str, ...]:
     return tuple(analyze(text, lang))
 
 
-def _link_neighbours(pool: list[tuple[Evidence, set[str], set[str], set[str], set[str], int]]) -> None:
+def _link_neighbours(
+    pool: list[tuple[Evidence, set[str], set[str], set[str], set[str], int]],
+) -> None:
     """A sentence that opens a chunk gets the sentence before it (from another retrieved chunk) as context."""
     order = sorted(range(len(pool)), key=lambda i: (pool[i][0].passage.doc_id, pool[i][0].start))
     for a, b in zip(order, order[1:]):
         before, after = pool[a], pool[b]
-        if before[0].passage.doc_id != after[0].passage.doc_id or not 0 <= after[0].start - before[0].end <= 10:
+        if (
+            before[0].passage.doc_id != after[0].passage.doc_id
+            or not 0 <= after[0].start - before[0].end <= 10
+        ):
             continue
         e, o, h, w, sub, r = after
         back = _refers_back(e.text, before[1], e.passage.language or "en")
@@ -184,10 +223,15 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     seen = set().union(*(own | heading | weak for _, own, heading, weak, _, _ in pool))
     # A word no retrieved sentence has ("on its overview page") weighs half: wordy questions are not refused
     # for their wording, while a missing topic word still costs half its weight.
-    weights = [idf(forms) * (0.3 if term in frame else 1.0) * (1.0 if forms & seen else ABSENT_WEIGHT)
-               for term, forms in concepts]
+    weights = [
+        idf(forms) * (0.3 if term in frame else 1.0) * (1.0 if forms & seen else ABSENT_WEIGHT)
+        for term, forms in concepts
+    ]
     total = sum(weights) or 1.0
-    rare = [sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool) for _, forms in concepts]
+    rare = [
+        sum(1 for _, own, _, _, _, _ in pool if forms & own) <= 0.25 * len(pool)
+        for _, forms in concepts
+    ]
     topic_ids = [i for i, (term, _) in enumerate(concepts) if term not in frame and rare[i]]
     topic = [concepts[i][1] for i in topic_ids]
     present_topic = [i for i in topic_ids if concepts[i][1] & seen]
@@ -196,21 +240,37 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
     translated = {i for i, (term, _) in enumerate(concepts) if translate_terms([term], lang)}
     counted = _counted(question, lang, concepts) if qtype.count else []
     specific = is_specific(qtype)
-    one_agent = qtype.who and not _GROUP_WHO.search(question)  # "who chairs", not "who are the beneficiaries"
+    one_agent = qtype.who and not _GROUP_WHO.search(
+        question
+    )  # "who chairs", not "who are the beneficiaries"
     out = []
     expansions = acronym_expansions()
     for ev, own, heading, weak, subject, rank in pool:
         credit = [_credit(term, forms, own, heading, weak, expansions) for term, forms in concepts]
-        publisher = _publisher_terms(ev.passage)  # 'Czech Republic' on every page of the Czech ministry
+        publisher = _publisher_terms(
+            ev.passage
+        )  # 'Czech Republic' on every page of the Czech ministry
         by_publisher = publisher - own - heading
-        named = [_credit(concepts[i][0], concepts[i][1], subject - by_publisher if hard else subject, set(), set(),
-                         expansions) > 0  # an acronym must be in the text, not only be the publisher's
-                 for i, hard in must if hard or ev.passage.language == lang or i in translated]
+        named = [
+            _credit(
+                concepts[i][0],
+                concepts[i][1],
+                subject - by_publisher if hard else subject,
+                set(),
+                set(),
+                expansions,
+            )
+            > 0  # an acronym must be in the text, not only be the publisher's
+            for i, hard in must
+            if hard or ev.passage.language == lang or i in translated
+        ]
         # (a name is matched within its language, or across through the term list: 'Arménií' needs 'Armenia')
         coverage = sum(c * w for c, w in zip(credit, weights)) / total
         score = coverage + _type_bonus(qtype, ev) + 0.1 * (1 - rank / max(1, len(passages)))
         if ev.passage.language == lang:
-            score += 0.15 if ev.passage.doc_id in twins else 0.03  # cite the asker's language version first
+            score += (
+                0.15 if ev.passage.doc_id in twins else 0.03
+            )  # cite the asker's language version first
         fragment = len(ev.text) < 25 and not ev.text.startswith("-")
         if fragment:
             score -= 0.1  # headings and fragments make poor answers on their own
@@ -220,19 +280,43 @@ def score_sentences(question: str, lang: str, passages: list[Passage]) -> list[S
         # names its fact (how much, how often) needs a third of the distinctive words some retrieved sentence
         # has: '600 000 EUR' supported ('podpořila') an initiative, it is not what the project 'Podpora
         # reintegrace gruzínských navrátilců' cost.
-        ids = present_topic if specific else topic_ids  # (words no retrieved text has do not count there)
+        ids = (
+            present_topic if specific else topic_ids
+        )  # (words no retrieved text has do not count there)
         ids = [i for i in ids if not concepts[i][1] & publisher]
-        antecedent = subject - own - heading - set(_analyzed(ev.passage.title, ev.passage.language or "en")) - \
-            publisher if _opens_back(ev.text) else set()
-        held = [1.0 if concepts[i][1] & antecedent else credit[i] for i in ids]  # 'It is a project...' holds it
-        on_topic = len(ids) < 2 or \
-            sum(c * weights[i] for c, i in zip(held, ids)) >= (SPECIFIC_TOPIC_SHARE if specific else TOPIC_SHARE) * \
-            sum(weights[i] for i in ids)
-        eligible = on_topic and all(named) and can_answer(qtype, ev.text) and not instruction_like(ev.text) and \
-            _fact_near_topic(qtype, ev, counted or topic, own, subject, heading, 4 if counted else 8) and \
-            (not one_agent or ev.text.startswith(("“", '"', "„")) or _names_someone_new(ev, asked)) and not (
-            re.search(r"(?:^|\s)\[?\d+\](?=\s|$)", ev.text)) and not (  # a quoted "[2]" would pose as our citation
-            fragment and not qtype.listing)
+        antecedent = (
+            subject
+            - own
+            - heading
+            - set(_analyzed(ev.passage.title, ev.passage.language or "en"))
+            - publisher
+            if _opens_back(ev.text)
+            else set()
+        )
+        held = [
+            1.0 if concepts[i][1] & antecedent else credit[i] for i in ids
+        ]  # 'It is a project...' holds it
+        on_topic = len(ids) < 2 or sum(c * weights[i] for c, i in zip(held, ids)) >= (
+            SPECIFIC_TOPIC_SHARE if specific else TOPIC_SHARE
+        ) * sum(weights[i] for i in ids)
+        eligible = (
+            on_topic
+            and all(named)
+            and can_answer(qtype, ev.text)
+            and not instruction_like(ev.text)
+            and _fact_near_topic(
+                qtype, ev, counted or topic, own, subject, heading, 4 if counted else 8
+            )
+            and (
+                not one_agent
+                or ev.text.startswith(("“", '"', "„"))
+                or _names_someone_new(ev, asked)
+            )
+            and not (re.search(r"(?:^|\s)\[?\d+\](?=\s|$)", ev.text))
+            and not (  # a quoted "[2]" would pose as our citation
+                fragment and not qtype.listing
+            )
+        )
         out.append(Scored(ev, score, coverage, frozenset(own), eligible))
     return sorted(out, key=lambda s: (not s.eligible, -s.score))
 
@@ -249,7 +333,7 @@ def _counted(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> 
     by_term = dict(concepts)
     frame = _frame_terms()
     terms: list[str] = []
-    for word in re.findall(r"[\w-]+", question[m.end():]):
+    for word in re.findall(r"[\w-]+", question[m.end() :]):
         analyzed = [t for t in analyze(word, lang) if t in by_term and t not in frame]
         if not analyzed:
             if terms and fold(word) in STOPWORDS:
@@ -261,7 +345,9 @@ def _counted(question: str, lang: str, concepts: list[tuple[str, set[str]]]) -> 
     return [by_term[t] for t in terms[:2]]
 
 
-_GROUP_WHO = re.compile(r"\b(?:who|kdo)\s+(?:are|were|will|would|can|jsou|byli|budou|mohou)\b", re.IGNORECASE)
+_GROUP_WHO = re.compile(
+    r"\b(?:who|kdo)\s+(?:are|were|will|would|can|jsou|byli|budou|mohou)\b", re.IGNORECASE
+)
 
 
 def _names_someone_new(ev: Evidence, asked: set[str]) -> bool:
@@ -271,12 +357,22 @@ def _names_someone_new(ev: Evidence, asked: set[str]) -> bool:
     return any(not set(_analyzed(name, plang)) & asked for name in entities(ev.text))
 
 
-_FACT_TOKEN = re.compile(r"^(?:\d[\d.,/]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
-                         r"\w+fold|dva|dvě|tři|čtyři|pět|šest|sedm|osm|devět|deset)$", re.IGNORECASE)
+_FACT_TOKEN = re.compile(
+    r"^(?:\d[\d.,/]*|one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
+    r"\w+fold|dva|dvě|tři|čtyři|pět|šest|sedm|osm|devět|deset)$",
+    re.IGNORECASE,
+)
 
 
-def _fact_near_topic(qtype: QuestionType, ev: Evidence, topic: list[set[str]], own: set[str], subject: set[str],
-                     heading: set[str], window: int = 8) -> bool:
+def _fact_near_topic(
+    qtype: QuestionType,
+    ev: Evidence,
+    topic: list[set[str]],
+    own: set[str],
+    subject: set[str],
+    heading: set[str],
+    window: int = 8,
+) -> bool:
     """For 'how much / how many / when' questions: the sentence's figure or date stands within a few words
     of what the question is distinctively about, so '4 pilot projects' does not answer 'how many users'.
     A short line under a heading that names the topic, or a sentence whose topic is its antecedent ('It is a
@@ -292,14 +388,22 @@ def _fact_near_topic(qtype: QuestionType, ev: Evidence, topic: list[set[str]], o
     near = [any(forms & set(analyze(w, plang)) for forms in topic) for w in words]
     for i, w in enumerate(words):
         fact = bool(_FACT_TOKEN.match(w)) or (qtype.date and w.lower() in MONTHS)
-        reach = 2 * window if w.lower().endswith("fold") else window  # "Outputs of the EMN are threefold"
-        if fact and any(near[max(0, i - reach): i + reach + 1]):
+        reach = (
+            2 * window if w.lower().endswith("fold") else window
+        )  # "Outputs of the EMN are threefold"
+        if fact and any(near[max(0, i - reach) : i + reach + 1]):
             return True
     return False
 
 
-def _credit(term: str, forms: set[str], own: set[str], heading: set[str], weak: set[str],
-            expansions: dict[str, list[set[str]]]) -> float:
+def _credit(
+    term: str,
+    forms: set[str],
+    own: set[str],
+    heading: set[str],
+    weak: set[str],
+    expansions: dict[str, list[set[str]]],
+) -> float:
     """How well a sentence holds one question concept: itself 1, its heading 0.7, its context 0.5."""
     for where, value in ((own, 1.0), (heading, 0.7), (weak, 0.5)):
         if forms & where or any(e and e <= where for e in expansions.get(term, ())):
@@ -322,10 +426,15 @@ def _type_bonus(qtype: QuestionType, ev: Evidence) -> float:
     return bonus
 
 
-def distinctive_topic(question: str, lang: str, scored: list[Scored], max_share: float = 0.25) -> list[set[str]]:
+def distinctive_topic(
+    question: str, lang: str, scored: list[Scored], max_share: float = 0.25
+) -> list[set[str]]:
     """The question's concepts (each a set of forms) that few evidence sentences share: not 'Prague Process'."""
-    return [forms for _, forms in _concepts(question, lang)
-            if sum(1 for item in scored if forms & item.terms) <= max_share * max(1, len(scored))]
+    return [
+        forms
+        for _, forms in _concepts(question, lang)
+        if sum(1 for item in scored if forms & item.terms) <= max_share * max(1, len(scored))
+    ]
 
 
 def _concept_ids(text: str, lang: str, topic: list[set[str]]) -> set[int]:
@@ -347,7 +456,9 @@ def topic_years(text: str, topic: list[set[str]], lang: str, window: int = 6) ->
 
 def _doc_sentences(best: Evidence, passages: list[Passage]) -> tuple[list[Evidence], int]:
     """The sentences of best's document found in any retrieved chunk, in source order, and best's index."""
-    by_start = {e.start: e for p in passages if p.doc_id == best.passage.doc_id for e in sentences(p)}
+    by_start = {
+        e.start: e for p in passages if p.doc_id == best.passage.doc_id for e in sentences(p)
+    }
     by_start[best.start] = best
     ordered = [by_start[k] for k in sorted(by_start)]
     return ordered, ordered.index(best)
@@ -376,7 +487,9 @@ def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
             end += 1
         parts = all_sents[i + 1 : end]
         announced = _announced_count(best.text)
-        if announced > len(parts) > 0:  # "three objectives:" whose parts have explanations between them
+        if (
+            announced > len(parts) > 0
+        ):  # "three objectives:" whose parts have explanations between them
             later = [s for s in all_sents[end : end + 12] if s.text.startswith(lead)]
             parts += later[: announced - len(parts)]
         return [best, *parts] if parts else [best]
@@ -385,7 +498,9 @@ def _list_block(best: Evidence, passages: list[Passage]) -> list[Evidence]:
         while end < len(all_sents) and is_item[end]:
             end += 1
         return all_sents[i:end]
-    if not is_item[i] and not (best.text.endswith(":") and i + 1 < len(all_sents) and is_item[i + 1]):
+    if not is_item[i] and not (
+        best.text.endswith(":") and i + 1 < len(all_sents) and is_item[i + 1]
+    ):
         return [best]
     start = i
     while start > 0 and is_item[start]:
@@ -437,13 +552,17 @@ def _introduces_list(ev: Evidence) -> bool:
     if cell is not None:
         return cell[2]
     nxt = sentences(ev.passage)[ev.position + 1 : ev.position + 2]
-    return ev.text.endswith(":") and bool(nxt) and (nxt[0].text.startswith("-") or bool(re.search(r"\b(I|1)\b", nxt[0].text)))
+    return (
+        ev.text.endswith(":")
+        and bool(nxt)
+        and (nxt[0].text.startswith("-") or bool(re.search(r"\b(I|1)\b", nxt[0].text)))
+    )
 
 
 def _translations(passages: list[Passage]) -> dict[str, set[str]]:
     links: dict[str, set[str]] = {}
     for p in passages:
-        other = str(p.meta.get("translation_of") or "")
+        other = p.translation_of
         if other:
             links.setdefault(p.doc_id, set()).add(other)
             links.setdefault(other, set()).add(p.doc_id)
@@ -460,30 +579,55 @@ class ExtractiveAnswerer:
     """Answers from the passages alone: no model call, no invented words."""
 
     name = "extractive"
+    judges_evidence = True
 
     def __init__(self, max_sentences: int = 4, threshold: float = 0.40) -> None:
         self.max_sentences = max_sentences
         self.threshold = threshold
+
+    def write(self, question: str, lang: str, passages: list[Passage]) -> Iterator[str | Draft]:
+        yield self.answer(question, lang, passages)
+
+    def rewrite(self, question: str, history: Sequence[Turn], lang: str) -> str:
+        return ""  # follow-ups are condensed offline (assistant/conversation.py)
+
+    def evidence(self, question: str, lang: str, passages: list[Passage]) -> float:
+        """How well the best eligible sentence covers the question (0 when none is eligible)."""
+        scored = score_sentences(question, lang, passages)
+        return scored[0].coverage if scored and scored[0].eligible else 0.0
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
         scored = score_sentences(question, lang, passages)
         threshold = self.threshold * threshold_factor(question)
         if not scored or not scored[0].eligible or scored[0].coverage < threshold:
             best = scored[0].coverage if scored else 0.0
-            return Draft(text=messages.text("abstain", lang), citations=(), abstained=True, evidence_score=best)
+            return Draft(
+                text=messages.text("abstain", lang),
+                citations=(),
+                abstained=True,
+                evidence_score=best,
+            )
         chosen = self._select(question, lang, scored, passages, threshold)
         topic = distinctive_topic(question, lang, scored)
         return compose(chosen, lang, scored[0].coverage, topic)
 
-    def _select(self, question: str, lang: str, scored: list[Scored], passages: list[Passage],
-                threshold: float) -> list[list[Evidence]]:
+    def _select(
+        self,
+        question: str,
+        lang: str,
+        scored: list[Scored],
+        passages: list[Passage],
+        threshold: float,
+    ) -> list[list[Evidence]]:
         qtype = classify(question)
         best = scored[0]
         links = _translations(passages)
         groups: list[list[Evidence]] = []
         used_docs: set[str] = set()
         covered: set[tuple[str, int]] = set()
-        floor = max(threshold, best.coverage * 0.6)  # the threshold this question passed, not the base one
+        floor = max(
+            threshold, best.coverage * 0.6
+        )  # the threshold this question passed, not the base one
         limit = self.max_sentences + (2 if qtype.listing else 0)
         for item in scored:
             ev = item.evidence
@@ -491,7 +635,10 @@ class ExtractiveAnswerer:
                 break
             if (ev.passage.doc_id, ev.start) in covered:
                 continue
-            if links.get(ev.passage.doc_id, set()) & used_docs and ev.passage.doc_id not in used_docs:
+            if (
+                links.get(ev.passage.doc_id, set()) & used_docs
+                and ev.passage.doc_id not in used_docs
+            ):
                 continue  # the same content in the other language version is already cited
             if groups and item.score < best.score * 0.55:
                 break
@@ -507,7 +654,9 @@ class ExtractiveAnswerer:
         return groups
 
 
-def _asker_version(ev: Evidence, lang: str, links: dict[str, set[str]], scored: list[Scored]) -> Evidence:
+def _asker_version(
+    ev: Evidence, lang: str, links: dict[str, set[str]], scored: list[Scored]
+) -> Evidence:
     """The same sentence in the asker's language when its translation was retrieved: a Czech asker reads the
     Czech page's 'započala v únoru 2013', not the English 'commenced in February 2013', even where the term
     list matched the English wording better. Aligned by what translation keeps: its figures and acronyms."""
@@ -517,35 +666,58 @@ def _asker_version(ev: Evidence, lang: str, links: dict[str, set[str]], scored: 
         return ev
     for item in scored:
         other = item.evidence
-        if other.passage.doc_id in twins and other.passage.language == lang and item.eligible and \
-                marks <= numbers(other.text) | set(re.findall(r"\b[A-Z]{2,}\b", other.text)):
+        if (
+            other.passage.doc_id in twins
+            and other.passage.language == lang
+            and item.eligible
+            and marks <= numbers(other.text) | set(re.findall(r"\b[A-Z]{2,}\b", other.text))
+        ):
             return other
     return ev
 
 
-def _conflicting(qtype: QuestionType, scored: list[Scored], groups: list[list[Evidence]], floor: float,
-                 topic: list[set[str]], links: dict[str, set[str]] | None = None) -> list[list[Evidence]]:
+def _conflicting(
+    qtype: QuestionType,
+    scored: list[Scored],
+    groups: list[list[Evidence]],
+    floor: float,
+    topic: list[set[str]],
+    links: dict[str, set[str]] | None = None,
+) -> list[list[Evidence]]:
     """A sentence from another document (not a translation of a chosen one) that gives a different year for
     the same thing."""
     if not (qtype.date or qtype.number):
         return []
     chosen_docs = {g[0].passage.doc_id for g in groups}
     chosen_docs |= set().union(*((links or {}).get(d, set()) for d in chosen_docs))
-    chosen_years = set().union(*(topic_years(e.text, topic, e.passage.language) for g in groups for e in g)) \
-        if groups else set()
+    chosen_years = (
+        set().union(*(topic_years(e.text, topic, e.passage.language) for g in groups for e in g))
+        if groups
+        else set()
+    )
     extra = []
     for item in scored[:12]:
         ev = item.evidence
         ys = topic_years(ev.text, topic, ev.passage.language)
-        if ev.passage.doc_id in chosen_docs or not item.eligible or item.coverage < floor * 0.9 or not ys or \
-                ys <= chosen_years:
+        if (
+            ev.passage.doc_id in chosen_docs
+            or not item.eligible
+            or item.coverage < floor * 0.9
+            or not ys
+            or ys <= chosen_years
+        ):
             continue
         extra.append([ev])
         break
     return extra
 
 
-def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topic: list[set[str]] | None = None) -> Draft:
+def compose(
+    groups: list[list[Evidence]],
+    lang: str,
+    evidence_score: float,
+    topic: list[set[str]] | None = None,
+) -> Draft:
     """Text with one [n] per cited span (a list block is one span), citations numbered in order."""
     citations: list[Citation] = []
     parts: list[str] = []
@@ -559,12 +731,7 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topi
         texts = []
         for run in _runs(group):
             first, last, p = run[0], run[-1], run[0].passage
-            citations.append(Citation(
-                n=len(citations) + 1, doc_id=p.doc_id, title=p.title, chunk_id=p.chunk_id,
-                quote=p.raw[first.start - p.start : last.end - p.start], start=first.start, end=last.end,
-                score=round(p.score, 4), date=str(p.meta.get("date") or ""), language=p.language,
-                publisher=str(p.meta.get("publisher") or ""),
-            ))
+            citations.append(p.cite(len(citations) + 1, first.start, last.end))
             texts.append("\n".join(e.text for e in run) + f" [{citations[-1].n}]")
         leads.append(citations[-len(texts)])
         parts.append("\n".join(texts))
@@ -572,7 +739,9 @@ def compose(groups: list[list[Evidence]], lang: str, evidence_score: float, topi
     if conflict:
         parts.append(conflict)
     text = "\n".join(parts) if any("\n" in p for p in parts) else " ".join(parts)
-    text = f"{preface}\n{text}" if preface else text  # on its own line: the checker knows it as ours
+    text = (
+        f"{preface}\n{text}" if preface else text
+    )  # on its own line: the checker knows it as ours
     return Draft(text=text, citations=tuple(citations), evidence_score=evidence_score)
 
 
@@ -587,7 +756,9 @@ def _runs(group: list[Evidence]) -> list[list[Evidence]]:
     return runs
 
 
-def _conflict_line(groups: list[list[Evidence]], citations: list[Citation], lang: str, topic: list[set[str]]) -> str:
+def _conflict_line(
+    groups: list[list[Evidence]], citations: list[Citation], lang: str, topic: list[set[str]]
+) -> str:
     """'The sources differ: A (as of 2018) says 2021 [1]; B (as of 2021) says 2022 [2].'
 
     Only sentences about the same thing count: they share most of the question's distinctive concepts."""
@@ -610,11 +781,16 @@ def _conflict_line(groups: list[list[Evidence]], citations: list[Citation], lang
     distinct = [(ys - shared, cit) for ys, cit in by_doc.values()]
     if sum(1 for ys, _ in distinct if ys) < 2:
         return ""
-    items = [messages.text("says", lang, doc=cit.title, date=cit.date or "?",
-                           value=", ".join(sorted(ys, key=lambda y: y)[-1:])) + f" [{cit.n}]"
-             for ys, cit in distinct if ys]
+    items = [
+        messages.text(
+            "says",
+            lang,
+            doc=cit.title,
+            date=cit.date or "?",
+            value=", ".join(sorted(ys, key=lambda y: y)[-1:]),
+        )
+        + f" [{cit.n}]"
+        for ys, cit in distinct
+        if ys
+    ]
     return messages.text("conflict", lang, items="; ".join(items))
-
-
-def is_list_line(text: str) -> bool:
-    return bool(re.match(r"^\s*[-•*]\s", text))

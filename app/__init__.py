@@ -1,0 +1,2 @@
+"""The Streamlit app's pages: each renders what assistant/, index/ and evals/ return, nothing
+more."""

@@ -1,0 +1,104 @@
+"""The chat page: questions and streamed, cited answers; follow-ups use the conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import streamlit as st
+
+from app.components import show_answer, sidebar
+from assistant import memory
+from assistant.conversation import Conversation
+from assistant.errors import UserError
+from assistant.onboarding import starter_questions
+from assistant.retrieve import Filters
+from assistant.runtime import Runtime
+from assistant.service import ask_stream
+from assistant.settings import Settings
+from assistant.types import Answer
+
+
+def chat_page(settings: Settings, runtime: Runtime) -> None:
+    settings, filters, answer_lang = sidebar(settings)
+    st.title("Prague Process assistant")
+    st.caption(
+        "Answers come only from the indexed documents; every sentence cites its source. "
+        "Ask in English, Czech or Russian."
+    )
+    chat = Conversation(st.session_state.setdefault("messages", []))
+    question = st.chat_input("Ask about the Prague Process, EU or Czech migration policy…")
+    question = question or st.session_state.pop("pending", None)
+    if not chat.messages and not question:
+        _starters(runtime)
+    if (
+        question
+    ):  # stored before any slow work: a run interrupted by the next question loses nothing
+        chat.add_question(question)
+    i = 0
+    while i < len(chat.messages):
+        msg = chat.messages[i]
+        with st.chat_message(msg["role"]):
+            if msg["role"] == "user":
+                st.markdown(msg["content"])
+            elif "answer" in msg:
+                show_answer(msg["answer"], runtime, settings, str(i))
+            else:
+                st.error(msg["content"])
+        if chat.unanswered(i):
+            _answer_turn(
+                chat, i, settings, filters, answer_lang, runtime
+            )  # inserts the answer at i + 1
+            i += 1
+        i += 1
+    if chat.messages and st.sidebar.button("Clear conversation"):
+        chat.clear()
+        st.rerun()
+
+
+def _starters(runtime: Runtime) -> None:
+    questions = starter_questions(runtime)
+    if not questions:
+        return
+    st.markdown("**Try:**")
+    cols = st.columns(2)
+    for i, q in enumerate(questions):
+        if cols[i % 2].button(q, key=f"starter{i}", use_container_width=True):
+            st.session_state["pending"] = q
+            st.rerun()
+
+
+def _answer_turn(
+    chat: Conversation,
+    at: int,
+    settings: Settings,
+    filters: Filters,
+    answer_lang: str,
+    runtime: Runtime,
+) -> None:
+    """Answer the question at messages[at] (streamed), with the turns before it as history."""
+    question = chat.messages[at]["content"]
+    final: list[Answer] = []
+
+    def tokens() -> Iterator[str]:
+        for item in ask_stream(
+            question, chat.history(at), settings, filters, answer_lang, runtime=runtime
+        ):
+            if isinstance(item, Answer):
+                final.append(item)
+            else:
+                yield item
+
+    with st.chat_message("assistant"):
+        try:
+            placeholder = st.empty()
+            with placeholder.container():
+                st.write_stream(tokens())
+            placeholder.empty()
+        except UserError as exc:
+            st.error(str(exc))
+            chat.record(at, str(exc))
+            return
+        answer = final[-1]
+        chat.record(at, answer.text, answer)
+        show_answer(answer, runtime, settings, str(at + 1))
+    memory.release()

@@ -1,0 +1,48 @@
+"""The corpus page: the indexed documents, their text, uploads, removal and re-indexing."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.state import reindex
+from assistant import onboarding
+from assistant.errors import UserError
+from assistant.runtime import Runtime
+from assistant.settings import Settings
+from index.manage import ALLOWED, remove_document, save_upload
+
+
+def corpus_page(settings: Settings, runtime: Runtime) -> None:
+    st.title("Corpus")
+    docs = onboarding.documents(settings)
+    st.dataframe(
+        docs,
+        use_container_width=True,
+        hide_index=True,
+        column_order=["doc_id", "title", "language", "publisher", "date", "chunks", "indexed_at"],
+    )
+    pick = st.selectbox(
+        "Open a document", [str(d["doc_id"]) for d in docs], index=None, key="open_doc"
+    )
+    if pick:
+        st.text_area("Source text", runtime.document_text(pick), height=300, disabled=True)
+        if st.button(f"Remove {pick} from the corpus", key="remove"):
+            try:
+                remove_document(settings.index, pick)
+                reindex(settings, "Removing…")
+            except UserError as exc:
+                st.error(str(exc))
+    files = st.file_uploader(
+        f"Add documents ({', '.join(ALLOWED)}; up to {settings.max_file_mb:g} MB)",
+        accept_multiple_files=True,
+        key="upload",
+    )
+    if files and st.button("Add and re-index", key="add"):
+        for f in files:
+            try:
+                save_upload(settings.index, f.name, f.getvalue())
+            except UserError as exc:
+                st.error(str(exc))
+        reindex(settings, "Indexing…")
+    if st.button("Re-index the corpus folder", key="reindex"):
+        reindex(settings, "Indexing…")

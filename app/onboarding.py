@@ -1,0 +1,49 @@
+"""The onboarding page for newcomers: an overview, a glossary and a timeline, each item citing its
+source."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.components import show_answer
+from assistant import onboarding
+from assistant.render import highlighted_context
+from assistant.runtime import Runtime
+from assistant.service import ask
+from assistant.settings import Settings
+from assistant.types import Answer
+
+
+def onboarding_page(settings: Settings, runtime: Runtime) -> None:
+    st.title("New to the Prague Process?")
+    st.caption(
+        "Built from the documents by code: it grows with the corpus. Every statement links to its "
+        "source."
+    )
+    tab_overview, tab_glossary, tab_timeline = st.tabs(["Overview", "Glossary", "Timeline"])
+    with tab_overview:
+        for i, (section, question) in enumerate(onboarding.OVERVIEW):
+            st.subheader(section)
+            show_answer(_cached_answer(question, runtime), runtime, settings, f"ov{i}")
+    with tab_glossary:
+        for term in onboarding.glossary(settings):
+            label = f"{term.acronym} — {term.expansion or 'not expanded in the documents'}"
+            with st.expander(label):
+                source = runtime.document_text(term.citation.doc_id)
+                st.markdown(highlighted_context(source, term.citation, 120), unsafe_allow_html=True)
+                st.caption(f"{term.citation.title} ({term.citation.doc_id})")
+    with tab_timeline:
+        for event in onboarding.timeline(settings):
+            c = event.citation
+            st.markdown(
+                f"**{event.when}** — {event.text}  \n<small>{c.title} · {c.doc_id}"
+                f" · characters {c.start}–{c.end}</small>",
+                unsafe_allow_html=False,
+            )
+
+
+def _cached_answer(question: str, runtime: Runtime) -> Answer:
+    cache: dict[str, Answer] = st.session_state.setdefault("overview", {})
+    if question not in cache:
+        cache[question] = ask(question, runtime=runtime)
+    return cache[question]

@@ -1,0 +1,18 @@
+"""Language knowledge shared by both floors: the analyser, folding, stopwords, sentence splitting,
+detection."""
+
+from index.language.analyzer import ANALYZER_VERSION, STOPWORDS, analyze, fold, plain_czech_terms
+from index.language.detect import LANGUAGES, detect_language
+from index.language.sentences import Sentence, split_sentences
+
+__all__ = [
+    "ANALYZER_VERSION",
+    "LANGUAGES",
+    "STOPWORDS",
+    "Sentence",
+    "analyze",
+    "detect_language",
+    "fold",
+    "plain_czech_terms",
+    "split_sentences",
+]

@@ -1,0 +1,101 @@
+"""The analyser shared by the keyword index, the answerer and the checker: lemmas, folded
+diacritics, stopwords."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+STOPWORDS = set(
+    """
+a an and are as at be been by can could did do does for from had has have how i in into is it its
+of on or that the their there these this those to was were what when where which who whom why will
+with within about also any between both did each more most other over such than then they through
+under until up very would does tell me please describe explain give list name
+a aby ale ani ano asi az až bez bude budou by byl byla byli bylo byt být co či do ho i jak jaka jaká
+jake jaké jaky jaký jako je jeho jej jeji její jejich jen jsem jsi jsme jsou jste k kde kdo kdy
+když ktera
+která ktere které ktery který kteri kteří ma má mají maji me mě mi mezi mu na nad nam nám nas nás ne
+nebo neni není o od po pod pro proc proč protože pri při s se si sve své svůj ta tak také take tam
+te té tech těch to tom tomu tu ty u uz už v ve vsak však z za ze že zda jaké jakou kolik
+""".split()
+)
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Recorded in the manifest: a keyword index built by another analyzer version is rebuilt by ingest
+# and refused
+# by readers (2: English terms are cut at 7 characters whether or not lemmatised, so that
+# 'Conferences' and
+# 'conference' meet; 3: Czech words typed without diacritics are lemmatised through the forms with
+# them, so
+# that 'tretimi zememi' meets 'třetími zeměmi', and a word whose lemma is a stopword is one:
+# 'jakých').
+ANALYZER_VERSION = 3
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, so 'Pražský' and 'prazsky' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_FOLDED_STOPWORDS = {fold(w) for w in STOPWORDS}  # 'jakých' is 'jaký' once lemmatised
+
+
+@lru_cache(maxsize=1)
+def _czech_lemmas() -> dict[str, tuple[str, ...]]:
+    """Czech word forms typed without diacritics -> the folded lemmas they can be, from simplemma's
+    Czech
+    dictionary ('tretimi' is only 'treti'; 'ceska' is Česká or Češka). Built once per process, on
+    the first
+    Czech word without diacritics (about 1.5 s)."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    table = {
+        c: fold(chr(c)) for c in range(0x80, 0x300)
+    }  # fold() a character at a time, for 360k words
+    lemmas: dict[str, set[str]] = {}
+    for form, lemma in DefaultDictionaryFactory().get_dictionary("cs").items():
+        key, value = form.lower().translate(table), lemma.lower().translate(table)
+        lemmas.setdefault(key, set()).add(value)
+        lemmas.setdefault(value, set()).add(value)  # a lemma is a form of itself
+    return {key: tuple(sorted(values)) for key, values in lemmas.items()}
+
+
+def plain_czech_terms(token: str) -> set[str]:
+    """Every term a Czech word typed without diacritics can stand for ('ceska' -> Česká and
+    Češka)."""
+    lower = token.lower()
+    if not lower.isascii():
+        return set()
+    return {lemma[:6] for lemma in _czech_lemmas().get(lower, ())}
+
+
+@lru_cache(maxsize=200_000)
+def _term(token: str, lang: str) -> str:
+    import simplemma
+
+    if token.isdigit() or (token.isupper() and len(token) > 1):
+        return fold(token)
+    if lang in ("cs", "sk"):
+        lower = token.lower()
+        plain = (
+            _czech_lemmas().get(lower, ()) if lower.isascii() else ()
+        )  # 'spolupraci' without diacritics
+        return (
+            plain[0] if len(plain) == 1 else fold(simplemma.lemmatize(lower, lang=(lang, "en")))
+        )[:6]
+    return fold(simplemma.lemmatize(token.lower(), lang=("en", "cs")))[:7]
+
+
+def analyze(text: str, lang: str = "en") -> list[str]:
+    """Keyword terms: lemmatised (simplemma), diacritics folded, stopwords dropped, light
+    stemming."""
+    terms = []
+    for token in _TOKEN.findall(text):
+        if fold(token) in STOPWORDS or (len(token) < 2 and not token.isdigit()):
+            continue
+        term = _term(token, lang)
+        if term not in _FOLDED_STOPWORDS:
+            terms.append(term)
+    return terms
