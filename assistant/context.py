@@ -1,6 +1,5 @@
 """What the answerer reads: the hybrid top k, the asker's-language twins of what was found, and the
-next
-chunk of a passage that ends announcing a list."""
+next chunk of a passage that ends announcing a list."""
 
 from __future__ import annotations
 

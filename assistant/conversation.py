@@ -1,4 +1,6 @@
-"""Follow-ups: turn "Who hosts it?" into a standalone question using the earlier turns."""
+"""Follow-ups made standalone from the earlier turns: "Who hosts it?" takes the subject of the
+question before; "and in 2022?" is the question before with its new part; "what does the third one
+do?" names the third item of the answer before. General words of English, Czech and Russian only."""
 
 from __future__ import annotations
 
@@ -7,61 +9,137 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.evidence import entities
+from assistant.question import FRAME_WORDS, wh_word
 from assistant.types import Turn
 from index.language import STOPWORDS, fold
 
 _REFERS = re.compile(
-    r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same|"
-    r"to|ho|jej|jeho|její|jejich|ní|něj|tam|ten|ta|tento|tato|toto|tom|tomu|tuto|tyto|oni|ono|ona|svou|svůj|své|ji|je)\b",
+    r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|the same|to|ho|jej|jeho|"
+    r"její|jejich|ní|něj|tam|ten|ta|tento|tato|toto|tom|tomu|tuto|tyto|oni|ono|ona|svou|svůj|své|ji|"
+    r"je|он|она|оно|они|его|её|ее|их|ему|ей|им|там|этот|эта|это|эти|этого|этой|этим|тот|та|те)\b",
     re.IGNORECASE,
 )
-_AND = re.compile(r"^\s*(and|also|what about|how about|a|i|a co|co třeba)\b", re.IGNORECASE)
+_AND = re.compile(
+    r"^\s*(and|also|what about|how about|a|i|a co|co třeba|и|а|а как насчёт|а что)\b", re.IGNORECASE
+)
+_ORDINALS = {
+    1: "first|1st|první|prvním|prvnímu|первый|первая|первое|первым|первой",
+    2: "second|2nd|druhý|druhá|druhé|druhým|второй|вторая|второе|вторым",
+    3: "third|3rd|třetí|třetím|третий|третья|третье|третьим|третьей",
+    4: "fourth|4th|čtvrtý|čtvrtá|čtvrté|четвёртый|четвертый|четвёртая|четвертая",
+    5: "fifth|5th|pátý|pátá|páté|пятый|пятая|пятое",
+    6: "sixth|6th|šestý|šestá|šesté|шестой|шестая",
+    -1: "last|poslední|последний|последняя|последнее",
+}
+_ORDINAL = re.compile(
+    r"\b(?:the\s+)?(" + "|".join(_ORDINALS.values()) + r")\b(?:\s+(?:one|z "
+    r"nich|из них))?",
+    re.IGNORECASE,
+)
+_MARKERS = re.compile(r"\s*\[\d+\]")
+
+
+def _last(history: Sequence[Turn], role: str) -> str:
+    return next((t.get("content", "") for t in reversed(history) if t.get("role") == role), "")
 
 
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
-    """A short question that leans on an earlier turn (a pronoun, a leading 'and', no name of its
-    own)."""
-    if not any(t.get("role") == "user" and t.get("content", "").strip() for t in history):
+    """A short question that leans on an earlier turn (a pronoun, a leading 'and', an ordinal, no
+    name of its own)."""
+    if not _last(history, "user").strip():
         return False
     words = re.findall(r"\w+", question)
+    if _ORDINAL.search(question) and _items(_last(history, "assistant")):
+        return True
     if entities(question) or len(words) > 12:
         return False  # it names its own subject
     return bool(_REFERS.search(question)) or bool(_AND.match(question)) or len(words) <= 8
 
 
 def subject_of(history: Sequence[Turn]) -> str:
-    """The content words of the most recent user turn that has some ('Migration Observatory')."""
-    from assistant.question import FRAME_WORDS
-
+    """The names of the most recent user turn that has some, else its content words."""
     frame = {fold(w) for words in FRAME_WORDS.values() for w in words.split()}
     for turn in reversed([t for t in history if t.get("role") == "user"]):
+        text = turn.get("content", "")
+        names = sorted(entities(text), key=text.find)
         words = [
             w
-            for w in re.findall(r"[\w’'-]+", turn.get("content", ""))
+            for w in re.findall(r"[\w’'-]+", text)
             if fold(w) not in STOPWORDS and fold(w) not in frame and len(w) > 1
         ]
-        if words:
-            return " ".join(words[:10])
+        if names or words:
+            return " ".join(names) if names else " ".join(words[:10])
     return ""
+
+
+def _items(answer: str) -> list[str]:
+    """The items of a list in an answer: its list lines, else the parts of an enumeration."""
+    lines = [_MARKERS.sub("", line).strip(" -–•\t") for line in answer.split("\n")]
+    listed = [
+        line
+        for raw, line in zip(answer.split("\n"), lines)
+        if raw.strip().startswith(("-", "–", "•"))
+    ]
+    if len(listed) >= 2:
+        return listed
+    body = _MARKERS.sub("", answer)
+    tail = body.split(":", 1)[1] if ":" in body else body
+    parts = [p.strip(" .") for p in re.split(r";|,| and | a | и ", tail) if p.strip(" .")]
+    return parts if len(parts) >= 2 else []
+
+
+def _with_item(question: str, answer: str) -> str:
+    """'what does the third one do?' with the answer's third item in place of 'the third one'."""
+    m = _ORDINAL.search(question)
+    items = _items(answer)
+    if not m or not items:
+        return ""
+    n = next(k for k, forms in _ORDINALS.items() if re.fullmatch(forms, m.group(1), re.IGNORECASE))
+    if n > len(items):
+        return ""
+    item = items[n - 1 if n > 0 else -1][:120]
+    return question[: m.start()] + item + question[m.end() :]
+
+
+def _elliptic(previous: str, part: str) -> str:
+    """The question before with the new part: its years replaced by the part's ("and in 2022?"), or
+    the part added ("а по данным Евростата?")."""
+    new, old = re.findall(r"\b(?:19|20)\d{2}\b", part), re.findall(r"\b(?:19|20)\d{2}\b", previous)
+    if (
+        new
+        and old
+        and not re.sub(
+            r"\b(?:19|20)\d{2}\b|\W|\b(?:and|in|the|year|a|v|ve|roce|roku|и|а|в|году|года)\b",
+            "",
+            part.lower(),
+        )
+    ):
+        for before, after in zip(old, new):
+            previous = previous.replace(before, after, 1)
+        return f"{previous}?"
+    return f"{previous} — {part}?"
 
 
 def condense(question: str, history: Sequence[Turn] | None) -> str:
     """A standalone version of the question; unchanged when it does not lean on the history."""
     if not history or not is_follow_up(question, history):
         return question
-    subject = subject_of(history)
-    if not subject:
-        return question
+    replaced = _with_item(question, _last(history, "assistant"))
+    if replaced:
+        return replaced
     body = question.strip().rstrip("?").strip()
-    return f"{body} ({subject})?"
+    if not wh_word(question):  # elliptic: "and in 2022?", "а по данным Евростата?"
+        return _elliptic(_last(history, "user").strip().rstrip("?"), body)
+    subject = subject_of(history)
+    return f"{body} ({subject})?" if subject else question
 
 
 class Conversation:
     """The chat's turns, kept in a list the UI stores (Streamlit's session state).
 
     A question is stored before any slow work; every stored question without an answer is answered
-    when the
-    page next runs, so a question sent while the previous answer was still streaming loses nothing.
+    when the page next runs, so a question sent while the previous answer was still streaming loses
+    nothing.
     """
 
     def __init__(self, messages: list[dict[str, Any]]) -> None:

@@ -1,12 +1,9 @@
 """Keep a long-running server's memory flat under glibc.
 
 Streamlit runs every script run in a new thread; glibc gives threads their own malloc arenas (up to
-8 per
-core) and keeps freed memory in them, so a server's RSS climbs with each round of concurrent
-sessions even
-when nothing is leaked. Capping the arenas and trimming after each answer returns that memory.
-Elsewhere
-(musl, macOS, Windows) both calls do nothing.
+8 per core) and keeps freed memory in them, so a server's RSS climbs with each round of concurrent
+sessions even when nothing is leaked. Capping the arenas and trimming after each answer returns that
+memory. Elsewhere (musl, macOS, Windows) both calls do nothing.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "Dokumenty tuto otázku nepokrývají.",
         "ru": "Документы не отвечают на этот вопрос.",
     },
+    "yes": {"en": "Yes.", "cs": "Ano.", "ru": "Да."},
+    "no": {"en": "No.", "cs": "Ne.", "ru": "Нет."},
     "closest": {
         "en": "Closest documents",
         "cs": "Nejbližší dokumenty",

@@ -1,6 +1,5 @@
 """For newcomers: a glossary of acronyms, a timeline of dated events and an overview, all built from
-the
-corpus by code (so they grow with it), every entry citing an exact source span."""
+the corpus by code (so they grow with it), every entry citing an exact source span."""
 
 from __future__ import annotations
 
@@ -9,9 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.evidence import MONTHS, expansion_for
+from assistant.evidence import MONTHS
 from assistant.settings import Settings
 from assistant.types import Citation
+from index.acronyms import expansion_before
 from index.clean import clean
 from index.language import split_sentences
 from index.load import iter_corpus, load_document
@@ -123,7 +123,7 @@ def glossary(settings: Settings) -> list[Term]:
     for sent in sorted(corpus_sentences(settings), key=lambda s: s.citation.language != "en"):
         for m in _PAREN.finditer(sent.text):
             acr = m.group(1)
-            expansion = expansion_for(acr, sent.text[: m.start()])
+            expansion = expansion_before(acr, sent.text[: m.start()])
             if expansion and acr not in defined:
                 defined[acr] = Term(acr, expansion, sent.citation)
         for acr in _ACRONYM.findall(sent.text):

@@ -1,236 +1,233 @@
-"""What kind of answer a question wants, from its wording (English and Czech, with or without diacritics),
-and whether a sentence can be that answer (a 'how much' needs an amount, a 'when' a date...)."""
+"""What a question asks for, from its wording in English, Czech (with or without diacritics) or
+Russian: the slot an answer must fill (a date, a count, an amount, a person or body, a place, a
+role, a span of time, a frequency, an acronym's expansion), and its form (yes/no, a list, a broad
+overview). General question words of the three languages; nothing about any corpus."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.evidence import expansion_for, months, numbers, years
+from assistant import facts
 from index.language import fold
 
-_DATE = r"\b(when|what year|which year|since when|what date|kdy|v jakem roce|v kterem roce|ktery rok|od kdy|do kdy|datum)\b"
-_NUMBER = r"\b(how many|how much|number of|amount|budget|funding|kolik|pocet|castk|rozpoc|financ|how often|jak casto)\w*"
-_MONEY = (
-    r"\b(how much (?:money|funding|did|was|were|is|are|has|eu)|jaka je vyse|jaka byla vyse|vyse \w+ (?:davek|davky)|budget|cost|costs|amount of (?:money|funding)|"
-    r"what (?:amount|sum)|financial contribution|kolik penez|kolik stal\w*|vyse (?:prispevku|financ|rozpoc)|"
-    r"financni prispev\w*|rozpoc\w*|castk\w*)\b"
-)
-_DURATION = r"\b(how long|for how many (?:days|weeks|months|years)|jak dlouho|po jakou dobu)\b"
-_SPAN = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|jeden|jedna|dva|dvě|tři|čtyři|pět|šest)"
-    r"(?:\s*(?:-|–|to|až|or|nebo)\s*\w+)?\s+(?:days?|weeks?|months?|years?|dn[íůy]\w*|týdn\w*|"
-    r"měsíc\w*|let|rok\w*)\b",
-    re.IGNORECASE,
-)
-_NEXT = r"\b(next|upcoming|forthcoming|pristi\w*|nadchazejici\w*)\b"
-_FUTURE = re.compile(
-    r"\b(next|upcoming|forthcoming|foreseen|planned|scheduled|příští\w*|nadcházející\w*|"
-    r"plánovan\w*|naplánovan\w*)\b",
-    re.IGNORECASE,
-)
-# ("Who allocated the funds?" asks for a who, not an amount: 'funds' alone does not make a money question.)
-_COUNT = r"\b(how many|number of|kolik(?:a|e|i|u)?\b(?! penez)|pocet)\b"  # 'kolika navrátilcům
-_FREQUENCY = r"\b(how often|how frequently|jak casto|kolikrat|how regularly)\b"
-_WHERE = (
-    r"\b(where|(?:in )?(?:which|what) (?:\w+ )?(?:city|town|place|venue|location)|kde|"
-    r"(?:ve|v) (?:kterem|jakem) (?:\w+ )?(?:meste|miste))\b"
-)
-# "What position does X hold?": the answer names a function, not just the person again.
-_ROLE_Q = (
-    r"\b((?:what|which) (?:\w+ )?(?:position|title|job|post|role|function)s? (?:does|did|do|is|was) "
-    r".{1,40} (?:hold|held|have|has|occupy|occupied)\b|"
-    r"(?:jakou|kterou) (?:\w+ )?(?:funkci|pozici) (?:zastav|vykonav)\w*)"
-)
-_ROLE = re.compile(
-    r"\b(director\w*|head|heads|minister\w*|deputy|chair\w*|president\w*|officer|officers|"
-    r"coordinator\w*|co-ordinator\w*|manager\w*|advis[eo]r\w*|ambassador\w*|secretary|commissioner\w*|"
-    r"spokes\w+|expert|representative\w*|official|rapporteur|ředitel\w*|vedoucí\w*|ministr\w*|"
-    r"náměst\w+|předsed\w+|místopředsed\w+|tajemn\w+|velvyslan\w+|koordinátor\w*|poradc\w+|"
-    r"zástupc\w+|mluvčí|referent\w*|expert\w*)\b",
-    re.IGNORECASE,
-)
-# A 'when did it end' is not answered by when it began, nor the reverse.
-# (question words, sentence verbs): a sentence names the event by a verb form, not by a noun ('initiatives').
-_EVENTS = {
-    "start": (
-        r"start\w*|begin\w*|began|begun|commenc\w*|launch\w*|initiat\w*|found(?:ed|ing)?|establish\w*|"
-        r"inaugurat\w*|set up|zacal\w*|zacat\w*|zacin\w*|zahaj\w*|zapocal\w*|zaloz\w*|vznik\w*|spust\w*|"
-        r"ustav\w*|zrid\w*",
-        r"started|starts|began|begun|commenced|launched|initiated|founded|inaugurated|set up|"
-        r"(?:was|were|been) established|zacal\w*|zahajen\w*|zahajil\w*|zapocal\w*|zalozen\w*|vznikl\w*|"
-        r"spusten\w*|ustaven\w*|zrizen\w*",
+# Slot patterns, matched on the folded question (lower case, no diacritics). Order matters: the
+# first
+# slot that matches wins, so the narrower ones come first.
+_SLOTS: list[tuple[str, str]] = [
+    (
+        "expansion",
+        r"stand for|full name|abbreviat|acronym|zkratk|znamena zkratka|cely nazev|"
+        r"расшифров|аббревиатур|полное название",
     ),
-    "end": (
-        r"end|ends|ended|ending|finish\w*|conclu\w*|terminat\w*|expir\w*|complet\w*|clos\w*|skonc\w*|"
-        r"ukonc\w*|konci\w*|dokonc\w*",
-        r"ended|ends|finished|concluded|terminated|expired|completed|closed|came to an end|skoncil\w*|"
-        r"ukoncen\w*|ukoncil\w*|konci|dokoncen\w*|uzavren\w*",
+    (
+        "frequency",
+        r"how often|how frequently|how regularly|jak casto|kolikrat|как часто|сколько раз",
     ),
-}
-_TOTAL_Q = r"\b(total|overall|whole|entire|in all|altogether|celkov\w*|cel\w* rozpoc\w*)\b"
-_PART = re.compile(
-    r"\b(additional|extra|further|another|supplementary|dodatečn\w*|další\w*|navíc)\b",
-    re.IGNORECASE,
+    (
+        "duration",
+        r"how long|for how long|how many (?:days|weeks|months|years)|what period|jak "
+        r"dlouho|"
+        r"po jakou dobu|na jak dlouho|jakou lhut|kolik (?:dnu|mesicu|let|tydnu)|как долго|"
+        r"на какой срок|сколько (?:дней|месяцев|лет|недель)|в течение какого",
+    ),
+    (
+        "amount",
+        r"how much (?:money|funding|did|was|were|is|are|has|does|will)|budget|cost|price|fee|"
+        r"amount of (?:money|funding)|financial contribution|kolik penez|kolik stal|kolik "
+        r"stoj|"
+        r"castk|rozpoc|poplat|vyse (?:prispevk|financ|dav)|сколько денег|сколько "
+        r"стоит|бюджет|"
+        r"стоимост|сумм|пошлин",
+    ),
+    (
+        "date",
+        r"\bwhen\b|what year|which year|what date|since when|until when|\bkdy\b|v jakem roce|"
+        r"ktereho roku|od kdy|do kdy|jakeho dne|kdy se|когда|в каком году|какого числа|"
+        r"с какого (?:года|числа)|до какого",
+    ),
+    ("count", r"how many|number of|\bkolik\b|\bpocet\b|сколько|\bчисло\b|количеств"),
+    (
+        "role",
+        r"what (?:\w+ )?(?:position|role|function|title|post|job)|(?:jakou|kterou) (?:\w+ )?"
+        r"(?:funkci|pozici|roli)|какую (?:\w+ )?(?:должность|роль|функцию)|кем "
+        r"(?:работает|является)",
+    ),
+    (
+        "place",
+        r"\bwhere\b|which (?:city|town|country|place)|what (?:city|town|venue|place)|\bkde\b|"
+        r"(?:ve|v) (?:kterem|jakem) (?:meste|miste|zemi)|\bkam\b|\bodkud\b|\bгде\b|"
+        r"в каком (?:городе|месте)|куда|откуда",
+    ),
+    (
+        "person",
+        r"\bwho\b|\bwhom\b|\bwhose\b|which (?:organi[sz]ation|body|agency|institution|state|"
+        r"country|ministry)|\bkdo\b|\bkoho\b|\bkomu\b|\bkym\b|ktera "
+        r"(?:organizace|instituce)|"
+        r"\bкто\b|\bкого\b|\bкому\b|\bкем\b|\bчей\b|какая (?:организация|страна)",
+    ),
+]
+_WH = re.compile(
+    r"\b(?:what|which|who|whom|whose|how|where|why|when|co|ceho|cem|cim|kdo|koho|komu|kym|kdy|kde|kam|"
+    r"odkud|jak\w*|kter\w*|kolik\w*|proc|ci|cich|что|чего|чем|кто|кого|кому|когда|где|куда|откуда|как\w*|"
+    r"котор\w*|сколько|почему|зачем|чей|чья|чьи)\b"
 )
-_TOTAL = re.compile(r"\b(total\w*|overall|in all|altogether|celkov\w*|celkem)\b", re.IGNORECASE)
-_ACRONYM = re.compile(
-    r"(?i:stand for|full name of|acronym|zkratk\w*|znamená|znamena)\W+(?:(?i:the)\s+)?"
-    r"([A-Z][A-Z0-9]+(?: [A-Z]{2,})?)\b|\b([A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?)\W+(?i:stand for|mean|znamená)"
+_AUX_EN = (
+    r"^\W*(?:and |so "
+    r")?(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|"
+    r"must|may)\b"
 )
+_YES_NO_MARK = r"\b(?:zda|zdali|jestli|jestl|ли)\b|-li\b|^\W*(?:правда|верно)"
 _LIST = (
-    r"(?:^\W*|\b(?:please|can you|could you) )(?:list|name)\b|\b(what are|which are|name the|enumerate|what (?:are|were) the|which (?:\w+ ){0,2}(?:states|countries|"
-    r"bodies|organisations|organizations|initiatives|members|documents|dialogues)|jake jsou|ktere jsou|jake byly|"
-    r"vyjmenuj|seznam|ktere (?:\w+ ){0,2}(?:zeme|staty|organizace|organy|iniciativy|dokumenty|dialogy)|"
-    r"what does .* (?:consist|include|encompass)|z ceho se sklada|co zahrnuje)\b"
+    r"\b(?:list|name the|enumerate|which are|what are the|jake jsou|ktere "
+    r"jsou|vyjmenuj|seznam|"
+    r"перечисли|назови|какие|каких)\b|^\W*(?:which|what|jake|ktere|какие) "
+    r"\w+s?\b.*\b(?:are|were|"
+    r"jsou|byly)\b"
 )
-_WHO = r"\b(who|whom|which organi[sz]ation|which body|which country|kdo|koho|ktera organizace|ktery stat|ktera zeme)\b"
-_DEFINE = r"\b(what is|what does .* stand for|what's|co je|co znamena|co to je)\b"
-_AMOUNT = re.compile(
-    r"\d[\d  ,.]*\s*(?:mil\.?|million|billion|mld\.?|tis\.?|thousand)?\s*(?:EUR|€|euro|Kč|CZK|USD|\$)"
-    r"|(?:EUR|€|\$|USD|CZK)\s*\d|\d[\d  ,.]*\s*(?:million|billion|milion\w*|miliard\w*)",
-    re.IGNORECASE,
+_BROAD = (
+    r"\bhow (?:does|do|did) .* (?:work|function|operate)|\bhow (?:is|are|was|were) .* "
+    r"(?:governed|"
+    r"organi[sz]ed|structured|run|managed|funded|financed|composed)|\bwhat (?:does|do) .* "
+    r"do\b|"
+    r"overview|tell me about|explain|describe|what is the role|what are the "
+    r"(?:steps|stages|main)|"
+    r"step by step|what (?:changes|changed)|how .* (?:proceed|works)|jak funguj|jak je .*"
+    r"(?:rizen|organizovan|usporadan)|co dela|popis|vysvetl|prehled|jake jsou kroky|jak "
+    r"probih|"
+    r"jak se .* ridi|как работает|как устроен|как организован|что "
+    r"делает|расскажи|опиши|объясни|"
+    r"обзор|какие этапы|как проходит|как происходит|из чего состоит"
 )
-FREQ_WORDS = re.compile(
-    r"\b(annual\w*|yearly|once|twice|every|each year|per year|ročně|jednou|dvakrát|každ\w+|"
-    r"pravideln\w+|regular\w*)\b",
-    re.IGNORECASE,
-)
-_PLACE = re.compile(
-    r"\b(?:in|at|v|ve)\s+(?!(?:January|February|March|April|May|June|July|August|September|October|"
-    r"November|December|the|The)\b)[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ][a-záčďéěíňóřšťúůýž]+"
-)
-_QUANTITY_WORDS = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|"
-    r"twofold|threefold|fourfold|fivefold|"
-    r"dva|dvě|tři|čtyři|pět|šest|sedm|osm|devět|deset)\b",
-    re.IGNORECASE,
+_DEFINITION = r"^\W*(?:what is|what's|what are|co je|co jsou|co to je|что такое|что это)\b"
+_EVENTS = {
+    "start": r"start|begin|began|begun|commenc|launch|found|establish|inaugurat|set up|creat|zacal|"
+    r"zahaj|zapocal|zaloz|vznik|spust|zriz|ustav|начал|основан|создан|учрежд|запущ",
+    "end": r"\bend|ended|finish|conclu|terminat|expir|complet|clos|skonc|ukonc|konci|dokonc|законч|"
+    r"заверш|окончан|истек|прекрат",
+}
+_COMPARISON = (
+    r"which came first|earlier|later|before or after|compare|difference between|kdo "
+    r"driv|"
+    r"co bylo driv|drive nez|что раньше|раньше или|чем отлича|сравн"
 )
 
 
 @dataclass(frozen=True)
-class QuestionType:
-    date: bool
-    number: bool
-    listing: bool
-    who: bool
-    definition: bool
-    money: bool = False
-    count: bool = False
-    frequency: bool = False
-    where: bool = False
+class Question:
+    """The slot a question asks to fill and the form its answer takes."""
+
+    text: str
+    # date | count | amount | person | place | role | duration | frequency | expansion
+    slot: str = ""
+    yes_no: bool = False
+    listing: bool = False
+    broad: bool = False
+    definition: bool = False
+    comparison: bool = False
+    event: str = ""  # "start" or "end", for a date question about one of them
     acronym: str = ""  # the acronym whose expansion is asked for
-    duration: bool = False  # "how long": a span of days, months, years
-    upcoming: bool = False  # about the *next* one: a sentence about a past one is no answer
-    role: bool = False  # "what position does X hold": the answer names a function
-    event: str = ""  # "start" or "end" for "when did it begin / end"
-    total: bool = False  # "the total budget": an additional amount is not it
+    numbers: frozenset[str] = frozenset()  # figures and ordinals it names: an answer must hold them
+    # acronyms it names: an answer must hold them (or expand)
+    acronyms: frozenset[str] = frozenset()
+
+    @property
+    def specific(self) -> bool:
+        """It names the kind of fact it wants, so a sentence without one cannot answer it."""
+        return bool(self.slot) and not self.yes_no
 
 
-# A question that opens with another question word uses 'when'/'kdy' as a conjunction: "What approach did they
-# follow when strengthening co-operation?" asks for an approach, not a date.
-_OTHER_WH = re.compile(
-    r"^\W*(?:and |so |but )?(what|which|who|whom|whose|how|where|why|co|kdo|koho|jak\w*|kter\w*|"
-    r"kolik|kde|proc|cim|na co|k cemu|s kym|s cim)\b"
-)
-
-
-def _asks_date(q: str) -> bool:
-    m = re.search(_DATE, q)
-    if not m:
-        return False
-    conjunction = (
-        m.group(1) in ("when", "kdy")
-        and bool(_OTHER_WH.match(q))
-        and not re.search(r"\b(and|a)\s*$", q[: m.start()])
-        and bool(re.match(r"\s+\w", q[m.end() :]))
-    )
-    return not conjunction or bool(re.search(_DATE, q[m.end() :]))
-
-
-def classify(question: str) -> QuestionType:
-    q = fold(question)
-    m = _ACRONYM.search(question)
-    acronym = (m.group(1) or m.group(2)).upper() if m else ""
-    frequency = bool(re.search(_FREQUENCY, q))
-    date = _asks_date(q)
-    return QuestionType(
-        date=date,
-        number=bool(re.search(_NUMBER, q)),
+def analyse(text: str, lang: str = "en") -> Question:
+    """The question's slot and form (`lang`: the language it is written in)."""
+    q = fold(text)
+    found = [
+        (m.start(), i, name)
+        for i, (name, pattern) in enumerate(_SLOTS)
+        if (m := re.search(pattern, q))
+    ]
+    slot = min(found)[2] if found else ""  # the first question word in the sentence decides
+    if not slot and re.search(r"\b[A-ZА-ЯЁ]{2,}\b", text) and re.search(r"\bmean|znamen|означа", q):
+        slot = "expansion"  # "What does ZZC mean?", "Co znamená OAMP?"
+    yes_no = _yes_no(q, slot, lang)
+    acronym = ""
+    if slot == "expansion":
+        named = re.findall(r"\b[A-ZА-ЯЁ][A-ZА-ЯЁ0-9]{1,9}\b", text)
+        acronym = named[0] if named else ""
+    event = ""
+    if slot == "date":
+        asked = [name for name, pattern in _EVENTS.items() if re.search(pattern, q)]
+        event = asked[0] if len(asked) == 1 else ""
+    return Question(
+        text=text,
+        slot="" if yes_no else slot,
+        yes_no=yes_no,
         listing=bool(re.search(_LIST, q)),
-        who=bool(re.search(_WHO, q)),
-        definition=bool(re.search(_DEFINE, q)),
-        money=bool(re.search(_MONEY, q)),
-        count=bool(re.search(_COUNT, q)) and not frequency,
-        frequency=frequency,
-        where=bool(re.search(_WHERE, q)),
-        acronym=acronym if len(acronym) >= 2 and acronym.replace(" ", "").isalnum() else "",
-        duration=bool(re.search(_DURATION, q)),
-        upcoming=bool(re.search(_NEXT, q)),
-        role=bool(re.search(_ROLE_Q, q)),
-        event=_event(q) if date else "",
-        total=bool(re.search(_TOTAL_Q, q)),
+        broad=bool(re.search(_BROAD, q)),
+        definition=bool(re.search(_DEFINITION, q)),
+        comparison=bool(re.search(_COMPARISON, q)),
+        event=event,
+        acronym=acronym,
+        numbers=frozenset(facts.figures(text)),
+        acronyms=frozenset(re.findall(r"\b[A-Z][A-Z0-9]{1,9}\b", text)),
     )
 
 
-def _event(q: str) -> str:
-    """The start or the end, when a date question asks for exactly one of them."""
-    asked = [name for name, (pattern, _) in _EVENTS.items() if re.search(rf"\b(?:{pattern})\b", q)]
-    return asked[0] if len(asked) == 1 else ""
+def wh_word(text: str) -> bool:
+    """The text has a question word of its own among its first words."""
+    return bool(_WH.search(" ".join(fold(text).split()[:6])))
 
 
-def is_specific(qtype: QuestionType) -> bool:
-    """The question names the kind of fact it wants, so a sentence holding one is strong evidence."""
-    return (
-        qtype.money
-        or qtype.count
-        or qtype.frequency
-        or qtype.date
-        or qtype.where
-        or qtype.duration
-        or bool(qtype.acronym)
-    )
+def _yes_no(q: str, slot: str, lang: str) -> bool:
+    """Opens with an auxiliary (English) or has a yes/no particle; never when it opens with a
+    question word. A Czech or Russian question without any question word is yes/no too ('Podepsalo
+    Moldavsko…?')."""
+    if re.search(r"^\W*(?:[\w-]+\W+){0,2}?(?:ли|zda|zdali|jestli)\b", q):
+        return True  # "Правда ли, что…", "Zda je…"
+    if _WH.search(" ".join(q.split()[:6])):
+        return False
+    if re.search(_AUX_EN if lang == "en" else _YES_NO_MARK, q):
+        return True
+    return lang != "en" and q.rstrip().endswith("?") and not slot
 
 
-def can_answer(qtype: QuestionType, text: str) -> bool:
-    """Whether a sentence holds the kind of fact the question asks for."""
-    if qtype.money and not _AMOUNT.search(text):
-        return False
-    if qtype.count and not ((numbers(text) - years(text)) or _QUANTITY_WORDS.search(text)):
-        return False
-    if qtype.frequency and not (
-        numbers(text) or FREQ_WORDS.search(text) or _QUANTITY_WORDS.search(text)
-    ):
-        return False
-    if qtype.date and not qtype.money and not (years(text) or months(text)):
-        return False
-    if qtype.where and not _PLACE.search(text):
-        return False
-    if qtype.duration and not _SPAN.search(text):
-        return False
-    if qtype.upcoming and not _FUTURE.search(text):
-        return False
-    if qtype.role and not _ROLE.search(text):
-        return False
-    if qtype.event:
-        folded = fold(text)
-        other = [name for name in _EVENTS if name != qtype.event]
-        if not re.search(rf"\b(?:{_EVENTS[qtype.event][1]})\b", folded) and any(
-            re.search(rf"\b(?:{_EVENTS[name][1]})\b", folded) for name in other
-        ):
-            return False
-    if qtype.money and qtype.total and _PART.search(text) and not _TOTAL.search(text):
-        return False
-    if qtype.acronym:
-        at = text.find(f"({qtype.acronym})")
-        return at > 0 and bool(expansion_for(qtype.acronym, text[:at]))
+def fills(question: Question, text: str) -> bool:
+    """Whether a sentence states the kind of fact the question's slot asks for."""
+    slot = question.slot
+    checks = {
+        "date": facts.has_date,
+        "count": facts.has_count,
+        "amount": facts.has_amount,
+        "duration": facts.has_span,
+        "frequency": facts.has_frequency,
+        "role": facts.has_role,
+        "place": lambda t: bool(facts.places(t) or _new_names(question, t)),
+        "person": lambda t: bool(facts.names(t)),
+    }
+    if slot in checks:
+        return bool(checks[slot](text))
+    if slot == "expansion" and question.acronym:
+        return question.acronym in text
     return True
 
 
-# Words that say what kind of answer is wanted rather than what it is about: they weigh little in matching.
+def _new_names(question: Question, text: str) -> set[str]:
+    """Capitalised words after a sentence's first word that the question does not use."""
+    asked = set(fold(question.text).split())
+    words = re.findall(r"(?<=\s)[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽА-ЯЁ][a-záčďéěíňóřšťúůýžа-яё]{2,}", text)
+    return {w for w in words if fold(w) not in asked}
+
+
+# Words that say what kind of answer is wanted rather than what it is about: they weigh little.
 FRAME_WORDS = {
-    "en": "according often frequently held hold take place happen much many money amount budget cost number stand acronym mean means "
-    "full name year years cover covers date when where who which what kind kinds currently main",
-    "cs": "často konat konají koná kolik peněz peníze částka rozpočet počet znamená zkratka zkratky rok roky roce letech "
-    "léta kdy kde kdo který která jaký jaká jaké přesně",
+    "en": "according often frequently held hold take place happen much many money amount budget "
+    "cost "
+    "number stand acronym mean means full name year years cover covers date when where who "
+    "which "
+    "what kind kinds currently main does do did is are was were tell explain describe",
+    "cs": "často konat konají koná kolik peněz peníze částka rozpočet počet znamená zkratka "
+    "zkratky rok "
+    "roky roce letech léta kdy kde kdo který která jaký jaká jaké přesně",
+    "ru": "когда где кто сколько какой какая какие каков год году года который которая расскажи "
+    "скажи "
+    "объясни опиши",
 }

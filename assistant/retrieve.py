@@ -43,6 +43,19 @@ class Filters:
         ]
         return MetadataFilters(filters=parts, condition=FilterCondition.AND) if parts else None
 
+    def where(self) -> dict[str, Any] | None:
+        """The same restriction as a Chroma `where` clause."""
+        parts = [
+            {key: {"$in": list(values)}}
+            for key, values in (
+                ("doc_id", self.doc_ids),
+                ("language", self.languages),
+                ("publisher", self.publishers),
+            )
+            if values
+        ]
+        return None if not parts else parts[0] if len(parts) == 1 else {"$and": parts}
+
     def allows(self, meta: dict[str, Any]) -> bool:
         return (
             (not self.doc_ids or meta.get("doc_id") in self.doc_ids)
@@ -77,6 +90,45 @@ class DenseRetriever(BaseRetriever):
         ]
 
 
+class SentenceRetriever(BaseRetriever):
+    """The chunks holding the sentences nearest to the query (the sentence vectors of ingest): a
+    fine grained dense leg that finds a chunk by its one relevant sentence, across languages too."""
+
+    def __init__(
+        self,
+        collection: Any,
+        embedder: Embedder,
+        fetch: Any,
+        k: int,
+        filters: Filters | None = None,
+    ) -> None:
+        super().__init__()
+        self.collection, self.embedder, self.fetch, self.k, self.filters = (
+            collection,
+            embedder,
+            fetch,
+            k,
+            filters,
+        )
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        vector = self.embedder.query(query_bundle.query_str).tolist()
+        where = self.filters.where() if self.filters else None
+        found = self.collection.query(
+            query_embeddings=[vector],
+            n_results=self.k * 2,
+            where=where,
+            include=["metadatas", "distances"],
+        )
+        best: dict[str, float] = {}
+        for meta, distance in zip(found["metadatas"][0], found["distances"][0]):
+            chunk = str(meta.get("chunk_id") or "")
+            if chunk and chunk not in best:
+                best[chunk] = 1.0 - float(distance)
+        nodes = self.fetch(list(best)[: self.k])
+        return [NodeWithScore(node=nodes[c], score=s) for c, s in best.items() if c in nodes]
+
+
 class KeywordRetriever(BaseRetriever):
     """BM25 over the language-aware analyzer of index/keyword.py."""
 
@@ -102,7 +154,7 @@ class KeywordRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         terms = analyze(query_bundle.query_str, self.lang)
         if self.expand:
-            terms += self.expand(terms, self.lang)
+            terms += self.expand(terms, self.lang, query_bundle.query_str)
         hits = self.index.search(terms, self.k * (3 if self.filters else 1))
         nodes = self.fetch([h[0] for h in hits])
         out = [NodeWithScore(node=nodes[cid], score=score) for cid, score in hits if cid in nodes]
@@ -113,7 +165,9 @@ class KeywordRetriever(BaseRetriever):
 
 class HybridRetriever(BaseRetriever):
     """Reciprocal-rank fusion of several retrievers, then near-duplicate removal and per-document
-    diversity."""
+    diversity. `reserve` slots go to the best hits of the meaning-based legs that the fusion left
+    out: a keyword leg can only find documents in the question's language, and without the reserve
+    its hits push a relevant document in another language out of the top k."""
 
     def __init__(
         self,
@@ -122,14 +176,18 @@ class HybridRetriever(BaseRetriever):
         rrf_k: int = 60,
         weights: dict[str, float] | None = None,
         works: dict[str, str] | None = None,
+        reserve: int = 0,
+        lexical: tuple[str, ...] = ("bm25",),
     ) -> None:
         super().__init__()
         self.legs, self.k, self.rrf_k, self.weights = legs, k, rrf_k, weights or {}
         self.works = works or {}  # doc_id -> one id shared by a document and its translations
+        self.reserve, self.lexical = reserve, lexical
         self.last_leg_scores: dict[str, dict[str, float]] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         fused: dict[str, float] = {}
+        dense: dict[str, float] = {}
         nodes: dict[str, TextNode] = {}
         leg_scores: dict[str, dict[str, float]] = {}
         for name, leg in self.legs.items():
@@ -138,13 +196,17 @@ class HybridRetriever(BaseRetriever):
                 cid = hit.node.node_id
                 nodes.setdefault(cid, hit.node)  # type: ignore[arg-type]
                 fused[cid] = fused.get(cid, 0.0) + weight / (self.rrf_k + rank + 1)
+                if name not in self.lexical:
+                    dense[cid] = dense.get(cid, 0.0) + weight / (self.rrf_k + rank + 1)
                 leg_scores.setdefault(cid, {})[name] = float(hit.score or 0.0)
         self.last_leg_scores = leg_scores
         ranked = sorted(fused, key=lambda c: -fused[c])
-        return [
-            NodeWithScore(node=nodes[c], score=fused[c])
-            for c in _diverse(ranked, nodes, self.k, self.works)
-        ]
+        chosen = _diverse(ranked, nodes, self.k - self.reserve, self.works)
+        if self.reserve:
+            rest = [c for c in sorted(dense, key=lambda c: -dense[c]) if c not in chosen]
+            chosen += _diverse(rest, nodes, self.reserve, self.works)
+            chosen += [c for c in _diverse(ranked, nodes, self.k, self.works) if c not in chosen]
+        return [NodeWithScore(node=nodes[c], score=fused[c]) for c in chosen[: self.k]]
 
 
 def _diverse(

@@ -2,37 +2,61 @@
 Settings.
 
 A Runtime is built once per process by the entry point (CLI verb, app, evals, bench, a test fixture)
-and
-passed to `ask()`; nothing here is a global cache.
+and passed to `ask()`; nothing here is a global cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from llama_index.core.schema import QueryBundle, TextNode
 from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.answerers import Answerer, ExtractiveAnswerer, make_answerer
 from assistant.errors import AssistantError, NoIndexError
-from assistant.glossary import translate_terms
+from assistant.knowledge import CorpusKnowledge
 from assistant.retrieve import (
     DenseRetriever,
     Filters,
     HybridRetriever,
     KeywordRetriever,
+    SentenceRetriever,
     to_passage,
 )
 from assistant.settings import Settings
 from assistant.types import Passage, Similarity
 from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
+from index.generation import SENTENCES
 from index.keyword import KeywordIndex
-from index.language import ANALYZER_VERSION, detect_language
+from index.language import ANALYZER_VERSION, cognate, detect_language, translit
 from index.offline import configure_offline
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
+
+
+class QueryMemo:
+    """An embedder that remembers its last query vectors: retrieval, the answerer and the checker
+    ask for the same question's vector, and one embedding is enough."""
+
+    def __init__(self, embedder: Embedder, size: int = 64) -> None:
+        self.embedder, self.size = embedder, size
+        self.name, self.dim = embedder.name, embedder.dim
+        self._memo: dict[str, np.ndarray] = {}
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embedder.passages(texts)
+
+    def query(self, text: str) -> np.ndarray:
+        if text not in self._memo:
+            if len(self._memo) >= self.size:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[text] = self.embedder.query(text)
+        return self._memo[text]
 
 
 class Runtime:
@@ -61,28 +85,27 @@ class Runtime:
         self.client = open_client(settings.index)
         given = embedders or {}
         self.embedders: dict[str, Embedder] = {
-            n: given.get(n) or make_embedder(n, settings.index) for n in settings.embedders
+            n: QueryMemo(given.get(n) or make_embedder(n, settings.index))
+            for n in settings.embedders
         }
         self.similarity: Similarity | None = (
             cosine(self.embedders["e5"]) if "e5" in self.embedders else None
         )
-        self.answerer: Answerer = make_answerer(settings)
-        self.fallback = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
         self._open(manifest)
+        self.answerer: Answerer = make_answerer(settings, self)
+        self.fallback = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold, self)
         self._manifest_mtime = self._mtime()
         self._warm()
 
     @staticmethod
     def _warm() -> None:
-        """Load the lazy dictionaries now, not on the first question (simplemma, glossary, language
-        model)."""
-        from assistant.glossary import acronym_expansions, translate_terms
+        """Load the lazy dictionaries now, not on the first question (simplemma, language model)."""
         from index.language import analyze, detect_language
 
-        detect_language("Kdy byla podepsána deklarace?")
-        translate_terms(analyze("migrace a azyl", "cs"), "cs")
+        detect_language("Kdy byla podepsana deklarace?")
+        analyze("migrace a azyl", "cs")
         analyze("migration and asylum", "en")
-        acronym_expansions()
+        analyze("миграция и убежище", "ru")
 
     def _open(self, manifest: Manifest) -> None:
         """Point at the manifest's live generation of collections and BM25 index."""
@@ -95,7 +118,12 @@ class Runtime:
             for n in s.embedders
         }
         self.primary = get_collection(self.client, collection_name(s.index, s.embedders[0], gen))
+        self.sentence_store = get_collection(self.client, collection_name(s.index, SENTENCES, gen))
+        self.sentence_model = self.embedders[
+            str(manifest.chunking.get("sentences", s.embedders[0]))
+        ]
         self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, gen))
+        self.knowledge = CorpusKnowledge.from_manifest(manifest)
         self._works = self._link_translations(manifest)
 
     def _mtime(self) -> float:
@@ -113,6 +141,18 @@ class Runtime:
         self._manifest_mtime = mtime
         return True
 
+    def sentence_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """Sentence vectors computed at ingest, by sentence id (see index/generation.py)."""
+        if not ids:
+            return {}
+        data = self.sentence_store.get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(data["ids"], data["embeddings"])}
+
+    def question_vector(self, text: str) -> np.ndarray:
+        """The question as the sentence model embeds queries (memoised: retrieval embedded it
+        already)."""
+        return self.sentence_model.query(text)
+
     def fetch(self, ids: list[str]) -> dict[str, TextNode]:
         """Chunks by id from the primary collection."""
         if not ids:
@@ -128,16 +168,42 @@ class Runtime:
         self, lang: str, filters: Filters | None = None, k: int | None = None, expand: Any = None
     ) -> HybridRetriever:
         s = self.settings
-        # MiniLM is English-only: on other languages its ranking is noise, so that leg sits out.
-        legs: dict[str, Any] = {
-            n: DenseRetriever(self.stores[n], self.embedders[n], s.candidates, filters)
-            for n in s.embedders
-            if not (n == "minilm" and lang != "en" and len(s.embedders) > 1)
-        }
+        legs: dict[str, Any] = {}
+        # Multilingual models still rank documents in the question's language first: each dense leg
+        # runs once per language of the corpus, so the best document in every language is seen.
+        for part, only in self._by_language(filters):
+            for n in s.embedders:
+                if (
+                    n == "minilm"
+                    and (lang != "en" or only.languages != ("en",))
+                    and len(s.embedders) > 1
+                ):
+                    continue  # MiniLM is English-only: elsewhere its ranking is noise
+                legs[f"{n}{part}"] = DenseRetriever(
+                    self.stores[n], self.embedders[n], s.candidates, only
+                )
+            legs[f"sentences{part}"] = SentenceRetriever(
+                self.sentence_store, self.sentence_model, self.fetch, s.candidates, only
+            )
         legs["bm25"] = KeywordRetriever(
             self.keyword, self.fetch, s.candidates, lang, filters, expand
         )
-        return HybridRetriever(legs, k or s.top_k, s.rrf_k, works=self.works())
+        k = k or s.top_k
+        return HybridRetriever(
+            legs, k, s.rrf_k, works=self.works(), reserve=min(s.dense_reserve, k // 2)
+        )
+
+    def _by_language(self, filters: Filters | None) -> list[tuple[str, Filters]]:
+        """(leg suffix, filters) for each language of the corpus the filters allow."""
+        base = filters or Filters()
+        langs = sorted(
+            {str(d.get("meta", {}).get("language") or "") for d in self.manifest.documents.values()}
+            - {""}
+        )
+        allowed = [x for x in langs if not base.languages or x in base.languages]
+        if len(allowed) < 2:
+            return [("", base)]
+        return [(f":{x}", replace(base, languages=(x,))) for x in allowed]
 
     def works(self) -> dict[str, str]:
         """doc_id -> a shared id for documents that are translations of each other."""
@@ -162,17 +228,25 @@ class Runtime:
         expand: bool = True,
     ) -> list[Passage]:
         """The one search recipe (service, CLI, evals, bench, tests): hybrid retrieval in the
-        query's language,
-        keywords expanded through the bilingual term list (`expand=False` only for the ablation)."""
+        query's language, keywords expanded by the corpus's acronyms (`expand=False` only for the
+        ablation)."""
         asked = lang or detect_language(query)
         retriever = self.retriever(
-            asked if asked in ("en", "cs") else "en",
+            asked if asked in ("en", "cs", "ru") else "en",
             filters,
             k,
-            translate_terms if expand else None,
+            self._expand if expand else None,
         )
         hits = retriever.retrieve(QueryBundle(query_str=query))
         return [to_passage(h, retriever.last_leg_scores.get(h.node.node_id)) for h in hits]
+
+    def _expand(self, terms: list[str], lang: str, query: str) -> list[str]:
+        """Keyword terms to add: the corpus's acronym expansions, and the index's words that a name
+        of the query spells in another language or script ('Хартумский' -> 'khartou…')."""
+        names = {w for w in re.findall(r"[^\W\d_]{4,}", query) if w[0].isupper()}
+        spelled = [t for w in names for t in self.keyword.starting_with(translit(w)[:5])]
+        shared = [t for term in terms for t in self.keyword.sharing_cognate(cognate(term))]
+        return list(dict.fromkeys([*self.knowledge.expand(terms), *spelled, *shared]))
 
     def document_text(self, doc_id: str) -> str:
         """The full source text of an indexed document (what citation offsets refer to)."""

@@ -92,7 +92,7 @@ def ask_stream(
         runtime, turn.standalone, turn.asked, turn.lang, settings.top_k, filters
     )
     t1 = time.perf_counter()
-    offline = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
+    offline = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold, runtime)
     answerer = offline if runtime.answerer.judges_evidence else runtime.answerer
     draft = yield from _write(answerer, offline, turn, passages)
     t2 = time.perf_counter()
@@ -111,15 +111,15 @@ def _write(
     answerer: Answerer, offline: ExtractiveAnswerer, turn: _Turn, passages: list[Passage]
 ) -> Generator[str, None, Draft]:
     """Stream the backend's draft; a model is only asked when the offline scorer finds enough
-    evidence, and a
-    failed model call is answered by the offline answerer with a notice. Returns the Draft."""
+    evidence, and a failed model call is answered by the offline answerer with a notice. Returns the
+    Draft."""
     turn.backend = answerer.name
     if answerer.judges_evidence:
         draft = _last_draft(answerer.write(turn.standalone, turn.lang, passages))
         yield draft.text
         return draft
     evidence = offline.evidence(turn.standalone, turn.lang, passages)
-    if evidence < offline.threshold * 0.7:  # too weak to hand to a model that would guess
+    if evidence < -offline.model.extra:  # too weak to hand to a model that would guess
         yield messages.text("abstain", turn.lang)
         return Draft(
             text=messages.text("abstain", turn.lang),

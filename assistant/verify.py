@@ -1,9 +1,9 @@
 """Verify: the offline grounding checker shared by every answerer and by evals/.
 
 A sentence is *supported* only when every critical fact in it (numbers, years, months, names,
-acronyms) appears, normalised, in the passages it cites, its negation agrees with theirs, and
-enough of its content words are found there. Four verdicts, never a silent gap:
-supported / contradicted / unverifiable / undetermined.
+acronyms) appears, normalised, in the passages it cites, its negation agrees with theirs, and enough
+of its content words are found there. Four verdicts, never a silent gap: supported / contradicted /
+unverifiable / undetermined.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 
 from assistant import messages
 from assistant.evidence import entities, months, numbers, years
-from assistant.glossary import translate_terms
 from assistant.types import Citation, Draft, SentenceCheck, Similarity
 from index.language import analyze, fold
 
@@ -31,7 +30,7 @@ _MARKER_ONLY = re.compile(r"\[(\d+)\]")
 _TAG = re.compile(r"<[^>]{1,200}>")
 _NEGATION = re.compile(
     r"\b(not|no|never|neither|nor|none|cannot|without|n't|ne|nikdy|žádn\w*|nebyl\w*|není|nejsou|nebude\w*|nemá\w*"
-    r"|nemůže\w*|nelze|bez)\b|n't\b",
+    r"|nemůže\w*|nelze|bez|не|нет|ни|никогда|ничего|нельзя|без)\b|n't\b",
     re.IGNORECASE,
 )
 _CZ_NEG_VERB = re.compile(
@@ -42,7 +41,7 @@ _CZECH_LETTERS = re.compile(r"[áčďéěíňóřšťúůýž]", re.IGNORECASE)
 _FIXED = re.compile(
     "|".join(  # lines the assistant composes itself around quoted evidence
         re.sub(r"\\\{\w+\\\}", ".*", re.escape(t))
-        for key in ("foreign_evidence", "conflict")
+        for key in ("foreign_evidence", "conflict", "yes", "no")
         for t in messages.TEXTS[key].values()
     )
 )
@@ -86,7 +85,8 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", _TAG.sub("", text))
 
 
-def _negated(text: str, lang: str) -> bool:
+def negated(text: str, lang: str) -> bool:
+    """The text says that something is not so (English, Czech, Russian)."""
     if _NEGATION.search(text):
         return True
     if lang == "cs" and _CZECH_LETTERS.search(
@@ -107,8 +107,7 @@ def _entity_found(entity: str, evidence: str, evidence_folded: str, lang: str) -
     words = [w for w in re.findall(r"\w+", entity) if len(w) > 2]
     forms = {t for w in words for t in analyze(w, lang)}
     ev_terms = set(analyze(evidence, lang)) | set(analyze(evidence, "en"))
-    translated = set(translate_terms(list(forms), lang))
-    return bool(words) and (forms <= ev_terms or bool(translated and translated <= ev_terms))
+    return bool(words) and forms <= ev_terms
 
 
 def check_claim(
@@ -156,8 +155,8 @@ def check_claim(
                 f"name '{entity}' not in the source",
             )
     overlap = content_overlap(claim, evidence, lang)
-    if _negated(claim, lang) != _negated(evidence, lang) and overlap >= 0.5:
-        if _negated(claim, lang) or not _negation_near(claim, evidence, lang):
+    if negated(claim, lang) != negated(evidence, lang) and overlap >= 0.5:
+        if negated(claim, lang) or not _negation_near(claim, evidence, lang):
             return Verdict(CONTRADICTED, "negation differs from the source", overlap)
     if overlap >= 0.6:
         return Verdict(SUPPORTED, f"{overlap:.0%} of the content found in the source", overlap)
@@ -232,7 +231,7 @@ def _negation_near(claim: str, evidence: str, lang: str) -> bool:
         o = content_overlap(claim, sent, lang)
         if o > best_overlap:
             best, best_overlap = sent, o
-    return _negated(best, lang)
+    return negated(best, lang)
 
 
 def content_overlap(claim: str, evidence: str, lang: str) -> float:
@@ -244,7 +243,7 @@ def content_overlap(claim: str, evidence: str, lang: str) -> float:
     ev_terms = (
         set(analyze(evidence, lang)) | set(analyze(evidence, "en")) | set(analyze(evidence, "cs"))
     )
-    hits = sum(1 for t in terms if t in ev_terms or set(translate_terms([t], lang)) & ev_terms)
+    hits = sum(1 for t in terms if t in ev_terms)
     return hits / len(terms)
 
 
@@ -289,8 +288,7 @@ def verify_draft(
     draft: Draft, lang: str, similarity: Similarity | None = None
 ) -> tuple[str, tuple[Citation, ...], tuple[SentenceCheck, ...], bool]:
     """Check every sentence against what it cites: drop contradicted ones and dangling markers, flag
-    the
-    unverifiable with ⚠, keep only the citations still used, renumbered in order of appearance.
+    the unverifiable with ⚠, keep only the citations still used, renumbered in order of appearance.
     Returns (text, citations, checks, whether anything was removed or flagged)."""
     by_n = {c.n: c for c in draft.citations}
     checks = check_answer(

@@ -3,8 +3,7 @@
     python -m bench.ablation [--sizes 100,160,250,400]
 
 Builds one temporary store per configuration from corpus/ and prints hit@5 / MRR for English, Czech
-and
-cross-lingual questions. The defaults in assistant/settings.py are the winners recorded in
+and cross-lingual questions. The defaults in assistant/settings.py are the winners recorded in
 docs/architecture.md.
 """
 

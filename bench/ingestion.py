@@ -53,7 +53,7 @@ def throughput(plan: Plan, embedders: tuple[str, ...], chunks: int) -> tuple[lis
     """Chunks/s of ingest() against raw encoding of the same chunk texts, interleaved: raw, ingest,
     raw, …"""
     from bench.synth import write_corpus
-    from index.pipeline import embedding_text
+    from index.generation import embedding_text
 
     tag = f"{'+'.join(embedders)}-{chunks}"
     settings = settings_for(

@@ -1,6 +1,5 @@
 """Soak test: many sequential questions through the library and concurrent chat sessions against a
-running
-Streamlit server; reports errors (must be 0) and memory growth (must stay within 10%).
+running Streamlit server; reports errors (must be 0) and memory growth (must stay within 10%).
 
     python -m bench.soak [--asks 2000] [--sessions 8] [--per-session 5] [--minutes 20]
 """

@@ -17,10 +17,13 @@ from assistant.settings import Settings
 from index.chunk import Chunk
 from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
+from index.generation import SENTENCES, sentence_embedder, sentence_id
 from index.keyword import KeywordIndex
 from index.language import split_sentences
 from index.load import Document, iter_corpus, load_document
-from index.pipeline import chunking_config, fingerprint, prepare
+from index.pipeline import chunking_config
+from index.plan import fingerprint
+from index.prepare import Lines, prepare
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
 
 SYNTH_VERSION = 2  # bump when the recombination changes, so cached tier stores are rebuilt
@@ -109,7 +112,7 @@ def write_corpus(
             json.dumps(meta, ensure_ascii=False), encoding="utf-8"
         )
         doc = load_document(path, target)
-        pieces = prepare(doc, settings.index)
+        pieces = prepare(doc, settings.index, frozenset(), Lines.of(doc.text)).chunks
         built.append((doc, pieces))
         total += len(pieces)
     return built
@@ -188,6 +191,8 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
                 for d, c in flat[i : i + batch]
             ]
             store.add(nodes)
+        if name == sentence_embedder(settings.embedders):
+            _sentence_collection(client, settings, built, vectors, batch)
         timings[f"{name}_s"] = round(time.perf_counter() - started, 1)
         timings[f"{name}_sentences_embedded"] = vectors.computed
     started = time.perf_counter()
@@ -201,6 +206,27 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
     return timings
 
 
+def _sentence_collection(
+    client: Any, settings: Settings, built: Built, vectors: SentenceVectors, batch: int
+) -> None:
+    """The sentence vectors the offline answerer reads, as index/generation.py writes them."""
+    rows = {
+        sentence_id(d.doc_id, ss, se): (d.doc_id, c.text[cs:ce])
+        for d, chunks in built
+        for c in chunks
+        for cs, ce, ss, se in c.sentences
+    }
+    coll = get_collection(client, collection_name(settings.index, SENTENCES, 0))
+    ids = list(rows)
+    for i in range(0, len(ids), batch):
+        part = ids[i : i + batch]
+        coll.add(
+            ids=part,
+            embeddings=[vectors.vectors[rows[x][1]].tolist() for x in part],
+            metadatas=[{"doc_id": rows[x][0]} for x in part],
+        )
+
+
 def _manifest(settings: Settings, built: Built) -> Manifest:
     """The manifest ingest() would write, with the same hashes, so the tier counts as up to date."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -212,6 +238,9 @@ def _manifest(settings: Settings, built: Built) -> Manifest:
             "path": str(doc.path.relative_to(settings.corpus_dir)),
             "meta": doc.meta,
             "chars": len(doc.text),
+            **Lines.of(doc.text).record(),
+            "dropped": "",
+            "acronyms": [],
         }
         for doc, chunks in built
     }

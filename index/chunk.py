@@ -60,8 +60,8 @@ def count_tokens(text: str) -> int:
 def chunk_document(
     doc_id: str, cleaned: CleanText, max_tokens: int, overlap: int = 1
 ) -> list[Chunk]:
-    """Greedy packing of whole sentences up to max_tokens; a heading starts a new chunk when
-    the current one is already well filled, so small sections are merged instead of orphaned."""
+    """Greedy packing of whole sentences up to max_tokens; a heading starts a new chunk when the
+    current one is already well filled, so small sections are merged instead of orphaned."""
     sentences = split_sentences(cleaned.text)
     heading_starts = {at for at, _ in cleaned.headings}
     tokens = [count_tokens(cleaned.text[s.start : s.end]) for s in sentences]

@@ -1,30 +1,13 @@
-"""Clean: drop site navigation, markup and repeated headings, keeping a map back to the source."""
+"""Clean: drop site chrome (found by index/boilerplate.py), markup and repeated headings, keeping a
+map back to the source."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-# Whole lines that are site chrome, not content (matched on the stripped, case-folded line).
-BOILERPLATE = [
-    r"quick links:.*",
-    r"rychlé linky:.*",
-    r"print\s+e-?mail",
-    r"vytisknout\s+e-?mailem",
-    r"main menu",
-    r"hlavní menu",
-    r"go",
-    r"přejdi na",
-    r"modern administration",
-    r"efektivní veřejná správa",
-    r"select your language",
-    r"ministry of the interior of the czech republic",
-    r"ministerstvo vnitra české republiky",
-    r"skip to (main )?content",
-    r"přeskočit na (hlavní )?obsah",
-    r"(sitemap|mapa serveru|text version|textová verze|fulltext search|rozšířené vyhledávání)",
-]
-_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p in BOILERPLATE), re.I)
+from index.boilerplate import line_key
+
 # Inline markup removed from kept lines: HTML tags, Markdown emphasis, link targets, escapes.
 _INLINE = re.compile(r"<[^>\n]{1,40}>|\*\*|__|\]\([^)\n]*\)|\[|\\(?=[*_#\[\]()])")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+")
@@ -114,24 +97,19 @@ def _visible(line: str) -> list[tuple[int, str]]:
     return pieces
 
 
-def clean(source: str) -> CleanText:
-    """Cleaned text of a document with an exact map from every character back to the source."""
+def clean(source: str, drop: frozenset[str] = frozenset()) -> CleanText:
+    """Cleaned text of a document with an exact map from every character back to the source; lines
+    whose key is in `drop` (boilerplate) are left out."""
     lines = _lines(source)
     stripped = [_BULLET.sub("", _MD_HEADING.sub("", line)).strip() for _, line in lines]
     markdown = any(_MD_HEADING.match(raw) for _, raw in lines)
-
-    def is_heading(raw: str, text: str) -> bool:
-        if markdown:
-            return bool(_MD_HEADING.match(raw))
-        return "\t" not in raw and not re.search(r"\d", text) and _is_heading_like(text)
-
-    heading_texts = {s for (_, raw), s in zip(lines, stripped) if is_heading(raw, s)}
+    heading_texts = {s for (_, raw), s in zip(lines, stripped) if _is_heading(raw, s, markdown)}
     out = _Builder()
     headings: list[tuple[int, str]] = []
     previous = ""
     blank_run = True
     for (at, raw), text in zip(lines, stripped):
-        if not text or _QUOTE_ONLY.match(text) or _BOILERPLATE.fullmatch(text):
+        if not text or _QUOTE_ONLY.match(text) or (drop and line_key(raw) in drop):
             blank_run = True
             continue
         if _BULLET.match(raw) and text in heading_texts and text != previous:
@@ -140,24 +118,35 @@ def clean(source: str) -> CleanText:
             continue  # a heading repeated on the next line
         out.separator("\n\n" if blank_run else "\n", at - 1 if at else 0)
         start_clean = len(out.chars)
-        md = _MD_HEADING.match(raw)
-        body_at = md.end() if md else 0
-        bullet = _BULLET.match(raw, body_at)
-        if bullet:
-            body_at = bullet.end()
-        cells = raw[body_at:].split("\t")
-        cell_at = at + body_at
-        for i, cell in enumerate(cells):
-            if i and cell.strip() and out.chars and out.chars[-1] != "\n":
-                out.separator("\n", cell_at - 1)
-            for off, piece in _visible(cell):
-                out.add(piece, cell_at + off)
-            cell_at += len(cell) + 1
-        while out.chars and out.chars[-1] == " ":
-            out.chars.pop()
-            out.offsets.pop()
-        if is_heading(raw, text):
+        _add_line(out, raw, at)
+        if _is_heading(raw, text, markdown):
             headings.append((start_clean, "".join(out.chars[start_clean:]).strip()))
         previous = text
         blank_run = False
     return CleanText(text="".join(out.chars), offsets=out.offsets, headings=headings)
+
+
+def _is_heading(raw: str, text: str, markdown: bool) -> bool:
+    if markdown:
+        return bool(_MD_HEADING.match(raw))
+    return "\t" not in raw and not re.search(r"\d", text) and _is_heading_like(text)
+
+
+def _add_line(out: _Builder, raw: str, at: int) -> None:
+    """One kept line without its heading marks and bullet; table cells (tabs) each on a line of
+    their own."""
+    md = _MD_HEADING.match(raw)
+    body_at = md.end() if md else 0
+    bullet = _BULLET.match(raw, body_at)
+    if bullet:
+        body_at = bullet.end()
+    cell_at = at + body_at
+    for i, cell in enumerate(raw[body_at:].split("\t")):
+        if i and cell.strip() and out.chars and out.chars[-1] != "\n":
+            out.separator("\n", cell_at - 1)
+        for off, piece in _visible(cell):
+            out.add(piece, cell_at + off)
+        cell_at += len(cell) + 1
+    while out.chars and out.chars[-1] == " ":
+        out.chars.pop()
+        out.offsets.pop()

@@ -45,6 +45,8 @@ class _Extractor(HTMLParser):
             self.parts.append("\n")
         if tag.startswith("h") and tag[1:].isdigit() and not self.skip:
             self.parts.append("#" * int(tag[1:]) + " ")
+        elif tag == "li" and not self.skip:
+            self.parts.append("- ")  # list items stay items: the answerer reads a list whole
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.language import analyze
+from index.language import analyze, cognate
 
 
 class KeywordIndex:
@@ -17,6 +17,8 @@ class KeywordIndex:
     def __init__(self, ids: list[str], model: object | None) -> None:
         self.ids = ids
         self.model = model
+        self._prefixes: dict[str, list[str]] | None = None
+        self._cognates: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], langs: list[str]) -> KeywordIndex:
@@ -46,6 +48,29 @@ class KeywordIndex:
         ids = json.loads(ids_file.read_text(encoding="utf-8"))
         model = bm25s.BM25.load(str(folder), show_progress=False) if ids else None
         return cls(ids, model)
+
+    def sharing_cognate(self, key: str, limit: int = 4) -> list[str]:
+        """Index terms with this cognate key (an international word in the corpus's other
+        languages)."""
+        if self.model is None or not key:
+            return []
+        if self._cognates is None:
+            self._cognates = {}
+            for term in self.model.vocab_dict:  # type: ignore[attr-defined]
+                mark = cognate(term)
+                if mark:
+                    self._cognates.setdefault(mark, []).append(term)
+        return self._cognates.get(key, [])[:limit]
+
+    def starting_with(self, prefix: str, limit: int = 4) -> list[str]:
+        """Index terms that start with a prefix of five or more letters (names across spellings)."""
+        if self.model is None or len(prefix) < 5:
+            return []
+        if self._prefixes is None:
+            self._prefixes = {}
+            for term in self.model.vocab_dict:  # type: ignore[attr-defined]
+                self._prefixes.setdefault(term[:5], []).append(term)
+        return self._prefixes.get(prefix[:5], [])[:limit]
 
     def search(
         self, terms: list[str], k: int, allowed: set[str] | None = None

@@ -32,6 +32,8 @@ class Document:
     text: str
     sha256: str  # of the file's bytes and its metadata
     meta: dict[str, Any] = field(default_factory=dict)
+    # no sidecar or front matter named it: the first heading after cleaning
+    title_inferred: bool = False
 
     @property
     def title(self) -> str:
@@ -97,15 +99,13 @@ def front_matter(text: str) -> dict[str, str]:
 
 def _pdf_text(path: Path) -> str:
     try:
-        from pypdf import PdfReader
+        from index.pdf import pdf_text
+
+        return pdf_text(path)
     except ImportError:
         raise LoadError(f"{path.name}: PDF files need pypdf: pip install -e .") from None
-    try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:  # pypdf raises many types on corrupt files
         raise LoadError(f"{path.name}: unreadable PDF ({exc.__class__.__name__}: {exc})") from None
-    return "\n\n".join(p.strip() for p in pages)
 
 
 def _docx_text(path: Path) -> str:
@@ -168,7 +168,9 @@ def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Docum
     elif path.suffix.lower() == ".md":
         meta = dict(front_matter(text))
     doc_id = str(meta.get("doc_id") or doc_id_for(path, root))
-    meta.setdefault("title", _first_heading(text) or path.stem)
+    inferred = not meta.get("title")
+    if inferred:
+        meta["title"] = _first_heading(text) or path.stem
     if not meta.get("language"):
         meta["language"] = detect_language(text[:5000])
     meta.setdefault("publisher", "")
@@ -176,4 +178,6 @@ def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Docum
     meta["doc_id"] = doc_id
     meta["source"] = str(path.relative_to(root))
     digest = hashlib.sha256(path.read_bytes() + b"\0" + sidecar_bytes).hexdigest()
-    return Document(doc_id=doc_id, path=path, text=text, sha256=digest, meta=meta)
+    return Document(
+        doc_id=doc_id, path=path, text=text, sha256=digest, meta=meta, title_inferred=inferred
+    )

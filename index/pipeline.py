@@ -1,41 +1,37 @@
-"""The ingestion pipeline: load → clean → chunk → embed → store, incremental by content hash."""
+"""The ingestion pipeline: load → clean → chunk → embed → store, incremental by content hash.
+
+Changes are written into a new generation of collections and BM25 index; the manifest, written last
+and atomically, switches readers over. A crash at any point leaves the previous generation live.
+"""
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
-import json
-import logging
-import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo
-
-from index.chunk import Chunk, chunk_document
-from index.clean import clean
+from index import generation
 from index.config import IndexConfig
-from index.embed import EMBEDDER_INFO, Embedder, make_embedder
+from index.embed import EMBEDDER_INFO, Embedder
 from index.errors import UserError
-from index.keyword import KeywordIndex
+from index.generation import Progress
 from index.language import ANALYZER_VERSION
-from index.load import META_SUFFIX, Document, LoadError, doc_id_for, iter_corpus, load_document
+from index.load import Document, LoadError, load_document
 from index.offline import configure_offline
-from index.store import (
-    Manifest,
-    collection_name,
-    generation_of,
-    get_collection,
-    keyword_dir,
-    open_client,
-)
+from index.plan import Plan, plan
+from index.prepare import Lines, Prepared, boilerplate, dropped, known_acronyms, prepare
+from index.store import Manifest, open_client
 
-log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+# 2: boilerplate by repetition, PDF reflow, sentence vectors, mined acronyms; 3: sentences name
+# their chunk
+# 4: numbered PDF lines are list items only when text follows (not "1. 9. 2023");
+# 5: HTML list items keep a '- ' mark
+# 6: a sentence is embedded with its section heading (or the document title)
+CLEANING_VERSION = 6
 
 
 @dataclass
@@ -49,7 +45,8 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    embedded: int = 0  # chunk embeddings computed (per embedder counted once)
+    embedded: int = 0  # chunks embedded (each counted once, whatever the number of dense legs)
+    vectors: int = 0  # vectors computed: chunks times legs, plus sentences
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -61,9 +58,10 @@ class IngestReport:
         rate = self.embedded / self.seconds if self.seconds else 0.0
         return (
             f"Indexed {self.documents} documents ({len(self.added)} new, {len(self.updated)} "
-            "changed, "
-            f"{len(self.removed)} removed, {len(self.unchanged)} unchanged), {self.chunks} chunks; "
-            f"embedded {self.embedded} chunks in {self.seconds:.1f} s ({rate:.1f} chunks/s)"
+            f"changed, {len(self.removed)} removed, {len(self.unchanged)} unchanged), "
+            f"{self.chunks} chunks; embedded {self.embedded} chunks ({self.vectors} vectors "
+            "with "
+            f"the sentences) in {self.seconds:.1f} s ({rate:.1f} chunks/s)"
         )
 
 
@@ -81,84 +79,6 @@ def ingest_lock(store_dir: Path) -> Iterator[None]:
         yield
 
 
-def fingerprint(path: Path, root: Path) -> tuple[str, str]:
-    """(doc_id, sha256 of the file and its sidecar) without parsing the document."""
-    sidecar = path.with_name(path.stem + META_SUFFIX)
-    sidecar_bytes = sidecar.read_bytes() if sidecar.exists() else b""
-    doc_id = doc_id_for(path, root)
-    if sidecar_bytes:
-        try:
-            doc_id = str(json.loads(sidecar_bytes).get("doc_id") or doc_id)
-        except (json.JSONDecodeError, AttributeError):
-            pass
-    return doc_id, hashlib.sha256(path.read_bytes() + b"\0" + sidecar_bytes).hexdigest()
-
-
-def embedding_text(chunk: Chunk, doc: Document) -> str:
-    """What the dense models see: the chunk with its document title and section heading."""
-    context = (
-        doc.title
-        if not chunk.heading or chunk.heading in doc.title
-        else f"{doc.title} — {chunk.heading}"
-    )
-    return f"{context}\n{chunk.text}"
-
-
-def prepare(doc: Document, config: IndexConfig) -> list[Chunk]:
-    return chunk_document(doc.doc_id, clean(doc.text), config.chunk_tokens, config.chunk_overlap)
-
-
-def _plan(
-    config: IndexConfig, manifest: Manifest, rebuild: bool, report: IngestReport
-) -> tuple[dict[str, Path], dict[str, str]]:
-    """Which files to (re)index, by doc_id, and the hashes of all current documents."""
-    root = config.corpus_dir
-    if not root.is_dir():
-        raise UserError(f"No corpus folder at {root}: create it or pass --corpus DIR")
-    todo: dict[str, Path] = {}
-    hashes: dict[str, str] = {}
-    seen_hashes: dict[str, str] = {}
-    max_bytes = int(config.max_file_mb * 1e6)
-    known_paths = {d["path"] for d in manifest.documents.values()}
-
-    def keeper_first(path: Path) -> tuple[bool, bool, str]:
-        """Of duplicate files, keep the one with metadata, then the one already indexed."""
-        rel = str(path.relative_to(root))
-        return (not path.with_name(path.stem + META_SUFFIX).exists(), rel not in known_paths, rel)
-
-    for path in sorted(iter_corpus(root), key=keeper_first):
-        try:
-            if path.stat().st_size > max_bytes:
-                raise LoadError(
-                    f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the "
-                    f"{config.max_file_mb:g} MB limit"
-                )
-            doc_id, digest = fingerprint(path, root)
-        except (OSError, LoadError) as exc:
-            report.warnings.append(f"skipped {path.relative_to(root)}: {exc}")
-            continue
-        if doc_id in hashes:
-            report.warnings.append(
-                f"skipped {path.relative_to(root)}: doc_id {doc_id!r} is already used by another "
-                "file"
-            )
-            continue
-        content = hashlib.sha256(path.read_bytes()).hexdigest()
-        if content in seen_hashes:
-            report.warnings.append(
-                f"skipped {path.relative_to(root)}: same content as {seen_hashes[content]!r}"
-            )
-            continue
-        seen_hashes[content] = doc_id
-        hashes[doc_id] = digest
-        known = manifest.documents.get(doc_id)
-        if rebuild or not known or known["sha256"] != digest:
-            todo[doc_id] = path
-        else:
-            report.unchanged.append(doc_id)
-    return todo, hashes
-
-
 def chunking_config(config: IndexConfig) -> dict[str, Any]:
     """What the stored chunks and keyword index depend on besides the embedders: a change means a
     rebuild."""
@@ -167,6 +87,8 @@ def chunking_config(config: IndexConfig) -> dict[str, Any]:
         "overlap": config.chunk_overlap,
         "tokenizer": "cl100k_base",
         "analyzer": ANALYZER_VERSION,
+        "cleaning": CLEANING_VERSION,
+        "sentences": generation.sentence_embedder(config.embedders),
     }
 
 
@@ -178,9 +100,6 @@ def ingest(
 ) -> IngestReport:
     """Bring the store in line with the corpus folder; unchanged documents cost nothing.
 
-    Changes are written into a new generation of collections and BM25 index; the manifest, written
-    last
-    and atomically, switches readers over. A crash at any point leaves the previous generation live.
     `embedders` are models already loaded by the caller (the app's runtime); others are loaded here.
     """
     configure_offline()
@@ -195,14 +114,14 @@ def ingest(
         )
         client = open_client(config, create=True)
         live = old.generation if old else -1
-        _drop_generations(
-            client, config, keep={live, live - 1} if old else set()
-        )  # a crashed run's leftovers
+        # a crashed run's leftovers go; readers may still use the previous generation
+        generation.drop_generations(client, config, keep={live, live - 1} if old else set())
         base = Manifest() if rebuild or old is None else old
-        todo, hashes = _plan(config, base, rebuild, report)
-        removed = [d for d in base.documents if d not in hashes]
-        docs = _load_all(todo, hashes, config, report)
-        if old is not None and not (docs or removed or rebuild):
+        changes = plan(config, base, rebuild)
+        report.warnings += changes.warnings
+        removed = [d for d in base.documents if d not in changes.hashes]
+        prepared = _prepare_all(config, base, changes, report)
+        if old is not None and not (prepared or removed or rebuild):
             return _finish(report, old, started)
         manifest = Manifest(
             embedders=wanted,
@@ -210,26 +129,20 @@ def ingest(
             generation=live + 1,
             documents={} if rebuild else dict(base.documents),
         )
-        _write_generation(
+        report.vectors = generation.write(
             client,
             config,
             manifest,
-            old if not rebuild else None,
-            docs,
+            None if rebuild else old,
+            prepared,
             removed,
             progress,
             embedders or {},
         )
-        for doc_id in removed:
-            manifest.documents.pop(doc_id, None)
-            report.removed.append(doc_id)
-        report.embedded = sum(len(c) for _, c in docs)
-        _record(manifest, docs, hashes, config, report)
-        _build_keyword_index(client, config, manifest)
+        _record(manifest, prepared, changes.hashes, removed, config, report)
+        generation.build_keyword_index(client, config, manifest)
         manifest.save(config.store_dir)
-        _drop_generations(
-            client, config, keep={manifest.generation, live}
-        )  # readers may still use `live`
+        generation.drop_generations(client, config, keep={manifest.generation, live})
     return _finish(report, manifest, started)
 
 
@@ -243,7 +156,7 @@ def _wanted_embedders(config: IndexConfig) -> dict[str, dict[str, Any]]:
 def _previous_manifest(
     config: IndexConfig, wanted: dict[str, dict[str, Any]], rebuild: bool
 ) -> Manifest | None:
-    """The live manifest; with --rebuild an older layout or a corrupt manifest just means starting
+    """The live manifest; with --rebuild an older layout or a corrupt one just means starting
     over."""
     try:
         old = Manifest.load(config.store_dir)
@@ -256,175 +169,78 @@ def _previous_manifest(
     return old
 
 
+def _load(paths: dict[str, Path], config: IndexConfig, report: IngestReport) -> dict[str, Document]:
+    """The documents at these paths; a broken file is skipped with a warning."""
+    docs = {}
+    for doc_id, path in paths.items():
+        try:
+            docs[doc_id] = load_document(path, config.corpus_dir)
+        except (LoadError, OSError) as exc:
+            report.warnings.append(f"skipped {path.relative_to(config.corpus_dir)}: {exc}")
+    return docs
+
+
+def _prepare_all(
+    config: IndexConfig, base: Manifest, changes: Plan, report: IngestReport
+) -> list[Prepared]:
+    """Load and prepare the changed files, and the unchanged ones whose boilerplate changed."""
+    docs = _load(changes.todo, config, report)
+    lines = {d: Lines.recorded(base.documents[d]) for d in changes.unchanged}
+    lines |= {d: Lines.of(doc.text) for d, doc in docs.items()}
+    chrome = boilerplate(lines)
+    stale = {
+        d: config.corpus_dir / base.documents[d]["path"]
+        for d in changes.unchanged
+        if dropped(lines[d], chrome) != str(base.documents[d].get("dropped", "")).split()
+    }
+    docs |= _load(stale, config, report)
+    report.unchanged = [d for d in changes.unchanged if d not in docs]
+    recorded = [a for d in report.unchanged for a in base.documents[d].get("acronyms", [])]
+    known = known_acronyms([doc.text for doc in docs.values()], recorded)
+    out = []
+    for doc_id, doc in docs.items():
+        ready = prepare(doc, config, chrome, lines[doc_id], known)
+        if ready.chunks:
+            out.append(ready)
+        else:
+            report.warnings.append(
+                f"skipped {doc.path.relative_to(config.corpus_dir)}: no text left after cleaning"
+            )
+    for doc_id in changes.todo:
+        if doc_id not in {p.doc.doc_id for p in out}:
+            changes.hashes.pop(doc_id, None)  # skipped: it stays out of the manifest
+    return out
+
+
+def _record(
+    manifest: Manifest,
+    prepared: list[Prepared],
+    hashes: dict[str, str],
+    removed: list[str],
+    config: IndexConfig,
+    report: IngestReport,
+) -> None:
+    for doc_id in removed:
+        manifest.documents.pop(doc_id, None)
+        report.removed.append(doc_id)
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    for p in prepared:
+        doc = p.doc
+        (report.updated if doc.doc_id in manifest.documents else report.added).append(doc.doc_id)
+        manifest.documents[doc.doc_id] = {
+            "sha256": hashes[doc.doc_id],
+            "chunks": len(p.chunks),
+            "indexed_at": now,
+            "path": str(doc.path.relative_to(config.corpus_dir)),
+            "meta": doc.meta,
+            "chars": len(doc.text),
+            **p.record(),
+        }
+    report.embedded = sum(len(p.chunks) for p in prepared)
+
+
 def _finish(report: IngestReport, manifest: Manifest, started: float) -> IngestReport:
     report.documents = len(manifest.documents)
     report.chunks = sum(int(d["chunks"]) for d in manifest.documents.values())
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _write_generation(
-    client: Any,
-    config: IndexConfig,
-    manifest: Manifest,
-    old: Manifest | None,
-    docs: list[tuple[Document, list[Chunk]]],
-    removed: list[str],
-    progress: Progress | None,
-    loaded: Mapping[str, Embedder],
-) -> None:
-    """The new generation's collections: unchanged documents copied from the old one, changed ones
-    embedded."""
-    gen = manifest.generation
-    collections = {
-        n: get_collection(client, collection_name(config, n, gen)) for n in manifest.embedders
-    }
-    if old is not None:
-        changed = {doc.doc_id for doc, _ in docs}
-        keep = [d for d in old.documents if d not in removed and d not in changed]
-        _copy_documents(client, config, old.generation, collections, keep)
-    if docs:
-        _embed_and_store(docs, collections, config, progress, loaded)
-
-
-def _load_all(
-    todo: dict[str, Path], hashes: dict[str, str], config: IndexConfig, report: IngestReport
-) -> list[tuple[Document, list[Chunk]]]:
-    """Load, clean and chunk the files to (re)index; a broken file is skipped with a warning."""
-    docs: list[tuple[Document, list[Chunk]]] = []
-    for doc_id, path in todo.items():
-        try:
-            doc = load_document(path, config.corpus_dir)
-            chunks = prepare(doc, config)
-            if not chunks:
-                raise LoadError(f"{path.name}: no text left after cleaning")
-        except (LoadError, OSError) as exc:
-            report.warnings.append(f"skipped {path.relative_to(config.corpus_dir)}: {exc}")
-            hashes.pop(doc_id, None)
-            continue
-        docs.append((doc, chunks))
-    return docs
-
-
-def _record(
-    manifest: Manifest,
-    docs: list[tuple[Document, list[Chunk]]],
-    hashes: dict[str, str],
-    config: IndexConfig,
-    report: IngestReport,
-) -> None:
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    for doc, chunks in docs:
-        (report.updated if doc.doc_id in manifest.documents else report.added).append(doc.doc_id)
-        manifest.documents[doc.doc_id] = {
-            "sha256": hashes[doc.doc_id],
-            "chunks": len(chunks),
-            "indexed_at": now,
-            "path": str(doc.path.relative_to(config.corpus_dir)),
-            "meta": doc.meta,
-            "chars": len(doc.text),
-        }
-
-
-def _copy_documents(
-    client: Any,
-    config: IndexConfig,
-    generation: int,
-    collections: dict[str, Any],
-    doc_ids: list[str],
-    batch: int = 200,
-) -> None:
-    """Carry unchanged documents' chunks and vectors into the new generation (no embedding)."""
-    for name, target in collections.items():
-        source = get_collection(client, collection_name(config, name, generation))
-        for i in range(0, len(doc_ids), batch):
-            data = source.get(
-                where={"doc_id": {"$in": doc_ids[i : i + batch]}},
-                include=["embeddings", "documents", "metadatas"],
-            )
-            if data["ids"]:
-                target.add(
-                    ids=data["ids"],
-                    embeddings=data["embeddings"],
-                    documents=data["documents"],
-                    metadatas=data["metadatas"],
-                )
-
-
-def _drop_generations(client: Any, config: IndexConfig, keep: set[int]) -> None:
-    """Delete our collections and BM25 folders of every generation not in `keep` (and the layout-1
-    ones)."""
-    store = config.store_dir
-    legacy = {f"{config.collection_prefix}_{name}" for name in EMBEDDER_INFO}
-    for coll in client.list_collections():
-        name = coll if isinstance(coll, str) else coll.name
-        gen = generation_of(name, config.collection_prefix)
-        if (gen is not None and gen not in keep) or name in legacy:
-            client.delete_collection(name)
-    shutil.rmtree(store / "bm25", ignore_errors=True)
-    for folder in store.glob("bm25-g*"):
-        suffix = folder.name.removeprefix("bm25-g").removesuffix(".tmp")
-        if not suffix.isdigit() or int(suffix) not in keep or folder.name.endswith(".tmp"):
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _embed_and_store(
-    docs: list[tuple[Document, list[Chunk]]],
-    collections: dict[str, Any],
-    config: IndexConfig,
-    progress: Progress | None,
-    loaded: Mapping[str, Embedder],
-) -> None:
-    """Embed every chunk with every configured model, then add the chunks to each collection."""
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
-    flat = [(d, c) for d, chunks in docs for c in chunks]
-    texts = [embedding_text(c, d) for d, c in flat]
-    total, done = len(texts) * len(collections), 0
-    step = max(1, config.embed_batch)
-    for name, coll in collections.items():
-        embedder = loaded.get(name) or make_embedder(name, config)
-        vectors: list[Any] = []
-        for i in range(0, len(texts), step):
-            vectors.extend(embedder.passages(texts[i : i + step]))
-            done += min(step, len(texts) - i)
-            if progress:
-                progress(done, total)
-        ChromaVectorStore(chroma_collection=coll).add(
-            [_node(d, c, v) for (d, c), v in zip(flat, vectors)]
-        )
-
-
-def _node(doc: Document, chunk: Chunk, vector: Any) -> BaseNode:
-    from llama_index.core.schema import TextNode
-
-    return TextNode(
-        id_=chunk.chunk_id,
-        text=chunk.text,
-        metadata=chunk.metadata(doc.meta, doc.text),
-        embedding=vector.tolist(),
-        excluded_embed_metadata_keys=["sentences", "raw"],
-        excluded_llm_metadata_keys=["sentences", "raw"],
-        # LlamaIndex writes ref_doc_id into the "doc_id" metadata key: make it ours
-        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)},
-    )
-
-
-def _build_keyword_index(client: Any, config: IndexConfig, manifest: Manifest) -> None:
-    """BM25 over every chunk of the new generation, written to a temp folder then renamed."""
-    gen = manifest.generation
-    folder = keyword_dir(config.store_dir, gen)
-    collection = get_collection(
-        client, collection_name(config, next(iter(manifest.embedders)), gen)
-    )
-    data = collection.get(include=["documents", "metadatas"])
-    index = KeywordIndex.build(
-        list(data["ids"]),
-        list(data["documents"]),
-        [str(m.get("language") or "en") for m in data["metadatas"]],
-    )
-    tmp = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(folder, ignore_errors=True)
-    index.save(tmp)
-    tmp.rename(folder)

@@ -1,7 +1,6 @@
 """The LLM answerers against real endpoints: the bundled Qwen GGUF behind llama.cpp (server and in-
-process)
-and a real HTTP server that fails in each way we know. Whatever the model does, the answer is
-cited and checked."""
+process) and a real HTTP server that fails in each way we know. Whatever the model does, the answer
+is cited and checked."""
 
 from __future__ import annotations
 
@@ -47,8 +46,8 @@ DRIFT = (
 
 def assert_verified(runtime: Runtime, answer: Answer) -> None:
     """Every [n] points at a citation whose quote is the source span; every sentence left is
-    supported or
-    flagged ⚠; a sentence not flagged states no number or year its cited quotes lack."""
+    supported or flagged ⚠; a sentence not flagged states no number or year its cited quotes lack.
+    """
     by_n = {c.n: c for c in answer.citations}
     assert by_n, answer.text
     for c in answer.citations:
@@ -126,9 +125,8 @@ def test_verifier_catches_invented_numbers(
     indexed: Settings, llama_url: str, open_runtime: OpenRuntime
 ) -> None:
     """Whatever numbers the model writes, no sentence shown unflagged states one its cited passages
-    lack: checked
-    on the model's own answers and on the same answers with every number changed outside the [n]
-    markers."""
+    lack: checked on the model's own answers and on the same answers with every number changed
+    outside the [n] markers."""
     settings = on_server(indexed, llama_url)
     runtime, answerer = open_runtime(settings), make_answerer(settings)
     for question in DRIFT:
@@ -263,9 +261,8 @@ def injected(
 
 def _assert_not_obeyed(runtime: Runtime, answer: Answer) -> None:
     """No sentence of the answer is an order from the document; 'PWNED' only as a cited quote of it.
-    An order
-    question may be refused (the document's only words on it are the order), the benign one must
-    be answered."""
+    An order question may be refused (the document's only words on it are the order), the benign one
+    must be answered."""
     if answer.abstained:
         assert answer.question in ORDERS and "PWNED" not in answer.text and not answer.citations, (
             answer

@@ -1,6 +1,5 @@
 """The API key goes into the Authorization header and nowhere else: not in output, answers,
-feedback,
-eval reports or the store, even when the endpoint echoes it back in its error body."""
+feedback, eval reports or the store, even when the endpoint echoes it back in its error body."""
 
 from __future__ import annotations
 

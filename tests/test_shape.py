@@ -12,7 +12,8 @@ from assistant.settings import PROJECT_ROOT
 PACKAGES = ("assistant", "index", "evals", "bench", "app")
 MAX_MODULE_LINES = 300
 MAX_FUNCTION_LINES = 40
-# (package, packages it must never import): index/ is the ground floor; assistant/ sits below evals/ and the UI.
+# (package, packages it must never import): index/ is the ground floor; assistant/ sits below evals/
+# and the UI.
 FORBIDDEN = {
     "index": ("assistant", "evals", "app", "bench", "streamlit_app"),
     "assistant": ("evals", "app", "bench", "streamlit_app"),
@@ -64,7 +65,8 @@ def test_modules_and_functions_are_small() -> None:
 
 
 def test_no_module_reads_the_environment_but_settings_and_offline_set_up() -> None:
-    """bench/ is left out: it starts servers and workers and hands them a changed copy of the environment."""
+    """bench/ is left out: it starts servers and workers and hands them a changed copy of the
+    environment."""
     allowed = {PROJECT_ROOT / "assistant" / "settings.py", PROJECT_ROOT / "index" / "offline.py"}
     readers = [
         str(p.relative_to(PROJECT_ROOT))

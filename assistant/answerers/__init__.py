@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.answerers.base import Answerer
-from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.answerers.extractive import ExtractiveAnswerer, SentenceIndex
 from assistant.errors import AssistantError
 from assistant.settings import Settings
 
 
-def _extractive(settings: Settings) -> Answerer:
-    return ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold)
+def _extractive(settings: Settings, index: SentenceIndex | None) -> Answerer:
+    return ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold, index)
 
 
-def _openai(settings: Settings) -> Answerer:
+def _openai(settings: Settings, index: SentenceIndex | None) -> Answerer:
     from assistant.answerers.llm import LLMAnswerer, openai_chat
 
     if not settings.llm_api_key:
@@ -24,24 +24,25 @@ def _openai(settings: Settings) -> Answerer:
     return LLMAnswerer("openai", openai_chat(settings), settings)
 
 
-def _openai_compatible(settings: Settings) -> Answerer:
+def _openai_compatible(settings: Settings, index: SentenceIndex | None) -> Answerer:
     from assistant.answerers.llm import LLMAnswerer, openai_compatible_chat
 
     if not settings.llm_base_url:
         raise AssistantError(
-            "The 'openai-compatible' answerer needs OPENAI_BASE_URL (e.g. http://127.0.0.1:11434/v1)"
+            "The 'openai-compatible' answerer needs OPENAI_BASE_URL (e.g. "
+            "http://127.0.0.1:11434/v1)"
         )
     return LLMAnswerer("openai-compatible", openai_compatible_chat(settings), settings)
 
 
-def _llamacpp(settings: Settings) -> Answerer:
+def _llamacpp(settings: Settings, index: SentenceIndex | None) -> Answerer:
     from assistant.answerers.llamacpp import llamacpp_chat
     from assistant.answerers.llm import LLMAnswerer
 
     return LLMAnswerer("llamacpp", llamacpp_chat(settings), settings)
 
 
-ANSWERERS: dict[str, Callable[[Settings], Answerer]] = {
+ANSWERERS: dict[str, Callable[[Settings, SentenceIndex | None], Answerer]] = {
     "extractive": _extractive,
     "openai": _openai,
     "openai-compatible": _openai_compatible,
@@ -49,12 +50,13 @@ ANSWERERS: dict[str, Callable[[Settings], Answerer]] = {
 }
 
 
-def make_answerer(settings: Settings) -> Answerer:
-    """The answerer named by settings ('auto' = an LLM when one is configured, else extractive)."""
+def make_answerer(settings: Settings, index: SentenceIndex | None = None) -> Answerer:
+    """The answerer named by settings ('auto' = an LLM when one is configured, else extractive);
+    `index` gives the offline answerer its sentence vectors and corpus knowledge (the runtime)."""
     name = settings.resolved_answerer
     if name not in ANSWERERS:
         raise AssistantError(f"Unknown answerer {name!r}: choose one of {', '.join(ANSWERERS)}")
-    return ANSWERERS[name](settings)
+    return ANSWERERS[name](settings, index)
 
 
 __all__ = ["ANSWERERS", "Answerer", "ExtractiveAnswerer", "make_answerer"]

@@ -47,8 +47,8 @@ _SPECIAL = re.compile(r"<\|[^|>]{1,40}\|>|<{3,}|>{3,}")  # chat-template tokens,
 
 def defang(text: str) -> str:
     """A passage made safe to quote to a model: instruction-like sentences withheld, [n] markers
-    turned
-    into (n) so they cannot pose as our citations, template tokens and block delimiters removed."""
+    turned into (n) so they cannot pose as our citations, template tokens and block delimiters
+    removed."""
     parts = re.split(r"((?<=[.!?])\s+|\n+)", _SPECIAL.sub(" ", text))
     kept = "".join("(…)" if instruction_like(part) else part for part in parts)
     return re.sub(r"\[(\d+)\]", r"(\1)", kept)

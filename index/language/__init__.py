@@ -1,7 +1,15 @@
 """Language knowledge shared by both floors: the analyser, folding, stopwords, sentence splitting,
 detection."""
 
-from index.language.analyzer import ANALYZER_VERSION, STOPWORDS, analyze, fold, plain_czech_terms
+from index.language.analyzer import (
+    ANALYZER_VERSION,
+    STOPWORDS,
+    analyze,
+    cognate,
+    fold,
+    plain_czech_terms,
+    translit,
+)
 from index.language.detect import LANGUAGES, detect_language
 from index.language.sentences import Sentence, split_sentences
 
@@ -9,6 +17,8 @@ __all__ = [
     "ANALYZER_VERSION",
     "LANGUAGES",
     "STOPWORDS",
+    "cognate",
+    "translit",
     "Sentence",
     "analyze",
     "detect_language",

@@ -21,16 +21,25 @@ nebo neni není o od po pod pro proc proč protože pri při s se si sve své sv
 te té tech těch to tom tomu tu ty u uz už v ve vsak však z za ze že zda jaké jakou kolik
 """.split()
 )
+STOPWORDS |= set(
+    """
+а без бы был была были было быть в вам вас весь во вот все всё вы где да даже для до его ее её ей
+ему если есть ещё же за здесь и из или им их к как какие какой когда кто ли либо мне может мы на над
+не него нее неё нет ни них но ну о об однако он она они оно от по под при про с со так также там то
+того тоже только том тот у уже чем что чтобы эта эти это этот я ли сколько где расскажи скажи
+""".split()
+)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 # Recorded in the manifest: a keyword index built by another analyzer version is rebuilt by ingest
-# and refused
-# by readers (2: English terms are cut at 7 characters whether or not lemmatised, so that
-# 'Conferences' and
-# 'conference' meet; 3: Czech words typed without diacritics are lemmatised through the forms with
-# them, so
-# that 'tretimi zememi' meets 'třetími zeměmi', and a word whose lemma is a stopword is one:
-# 'jakých').
-ANALYZER_VERSION = 3
+# and refused by readers. 2: English terms are cut at 7 characters whether or not lemmatised, so
+# that
+# 'Conferences' and 'conference' meet. 3: Czech words typed without diacritics are lemmatised
+# through
+# the forms with them ('tretimi zememi' meets 'třetími zeměmi'), and a word whose lemma is a
+# stopword
+# is one ('jakých'). 4: Russian words are lemmatised as Russian in any document.
+ANALYZER_VERSION = 4
 
 
 def fold(text: str) -> str:
@@ -45,15 +54,12 @@ _FOLDED_STOPWORDS = {fold(w) for w in STOPWORDS}  # 'jakých' is 'jaký' once le
 @lru_cache(maxsize=1)
 def _czech_lemmas() -> dict[str, tuple[str, ...]]:
     """Czech word forms typed without diacritics -> the folded lemmas they can be, from simplemma's
-    Czech
-    dictionary ('tretimi' is only 'treti'; 'ceska' is Česká or Češka). Built once per process, on
-    the first
-    Czech word without diacritics (about 1.5 s)."""
+    Czech dictionary ('tretimi' is only 'treti'; 'ceska' is Česká or Češka). Built once per process,
+    on the first Czech word without diacritics (about 1.5 s)."""
     from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
-    table = {
-        c: fold(chr(c)) for c in range(0x80, 0x300)
-    }  # fold() a character at a time, for 360k words
+    # fold() a character at a time, for 360k words
+    table = {c: fold(chr(c)) for c in range(0x80, 0x300)}
     lemmas: dict[str, set[str]] = {}
     for form, lemma in DefaultDictionaryFactory().get_dictionary("cs").items():
         key, value = form.lower().translate(table), lemma.lower().translate(table)
@@ -62,9 +68,87 @@ def _czech_lemmas() -> dict[str, tuple[str, ...]]:
     return {key: tuple(sorted(values)) for key, values in lemmas.items()}
 
 
+_TRANSLIT = str.maketrans(
+    dict(
+        zip(
+            "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+            [
+                "a",
+                "b",
+                "v",
+                "g",
+                "d",
+                "e",
+                "e",
+                "zh",
+                "z",
+                "i",
+                "i",
+                "k",
+                "l",
+                "m",
+                "n",
+                "o",
+                "p",
+                "r",
+                "s",
+                "t",
+                "u",
+                "f",
+                "kh",
+                "ts",
+                "ch",
+                "sh",
+                "shch",
+                "",
+                "y",
+                "",
+                "e",
+                "yu",
+                "ya",
+            ],
+        )
+    )
+)
+_COGNATE = [
+    ("ph", "f"),
+    ("th", "t"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("ch", "c"),
+    ("ck", "c"),
+    ("k", "c"),
+    ("z", "s"),
+    ("w", "v"),
+    ("y", "i"),
+    ("x", "cs"),
+    ("q", "c"),
+]
+
+
+def translit(word: str) -> str:
+    """A Cyrillic word in Latin letters ('Фронтекс' -> 'frontek…'), lower case, without
+    diacritics."""
+    return fold(word).translate(_TRANSLIT)
+
+
+def cognate(term: str) -> str:
+    """A key that international words share across English, Czech and Russian ('declaration',
+    'deklarace', 'декларация' -> '~decla'); '' for words too short to tell."""
+    key = translit(term)
+    for a, b in _COGNATE:
+        key = key.replace(a, b)
+    key = re.sub(r"(.)\1+", r"\1", key)
+    return f"~{key[:5]}" if len(key) >= 6 and key.isalpha() else ""
+
+
+def czech_form(word: str) -> bool:
+    """A word typed without diacritics is some form of a Czech word (lower case, ASCII)."""
+    return word in _czech_lemmas()
+
+
 def plain_czech_terms(token: str) -> set[str]:
-    """Every term a Czech word typed without diacritics can stand for ('ceska' -> Česká and
-    Češka)."""
+    """Every term a Czech word typed without diacritics can stand for ('ceska': Česká and Češka)."""
     lower = token.lower()
     if not lower.isascii():
         return set()
@@ -77,6 +161,8 @@ def _term(token: str, lang: str) -> str:
 
     if token.isdigit() or (token.isupper() and len(token) > 1):
         return fold(token)
+    if _CYRILLIC.search(token):
+        return fold(simplemma.lemmatize(token.lower(), lang=("ru", "uk")))[:7]
     if lang in ("cs", "sk"):
         lower = token.lower()
         plain = (

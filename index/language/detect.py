@@ -7,77 +7,6 @@ from functools import lru_cache
 from typing import Any
 
 LANGUAGES = ("en", "cs", "ru", "sk", "de", "fr", "pl", "uk", "es", "it")
-# Words that mark Czech even when typed without diacritics.
-_CZECH_HINTS = {
-    "a",
-    "je",
-    "se",
-    "na",
-    "v",
-    "ve",
-    "z",
-    "ze",
-    "do",
-    "od",
-    "pro",
-    "jak",
-    "jaky",
-    "jaka",
-    "jake",
-    "jaké",
-    "jaký",
-    "jaká",
-    "kdo",
-    "kdy",
-    "kde",
-    "co",
-    "ktery",
-    "ktera",
-    "které",
-    "který",
-    "která",
-    "ktere",
-    "proc",
-    "proč",
-    "kolik",
-    "byl",
-    "byla",
-    "bylo",
-    "jsou",
-    "mezi",
-    "s",
-    "k",
-    "o",
-    "u",
-    "zeme",
-    "země",
-    "zemi",
-    "zemí",
-    "projekt",
-    "projektu",
-    "proces",
-    "procesu",
-    "prazsky",
-    "pražský",
-    "prazskeho",
-    "pražského",
-    "cr",
-    "čr",
-    "ceska",
-    "česká",
-    "republika",
-    "ministerstvo",
-    "uprchliky",
-    "uprchlíky",
-    "azyl",
-    "azylu",
-    "migrace",
-    "migraci",
-    "migrační",
-    "migracni",
-    "spoluprace",
-    "spolupráce",
-}
 
 
 @lru_cache(maxsize=1)
@@ -87,8 +16,26 @@ def _identifier() -> Any:
     return _load_identifier(norm_probs=True, langs=list(LANGUAGES))
 
 
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    words = DefaultDictionaryFactory().get_dictionary("en")
+    return frozenset(w.lower() for w in [*words.keys(), *words.values()])
+
+
+def _plain_czech(words: list[str]) -> bool:
+    """Czech typed without diacritics: more of its words are Czech forms than English ones (by the
+    lemmatiser's dictionaries of both languages), and at least two are."""
+    from index.language.analyzer import czech_form
+
+    english = _english_words()
+    czech = sum(1 for w in words if czech_form(w) and w not in english)
+    return czech >= 2 and czech > sum(1 for w in words if w in english and not czech_form(w))
+
+
 def detect_language(text: str, default: str = "en") -> str:
-    """ISO code of the text's language; short Czech typed without diacritics counts as Czech."""
+    """ISO code of the text's language; Czech typed without diacritics counts as Czech."""
     text = text.strip()
     if not text:
         return default
@@ -98,11 +45,11 @@ def detect_language(text: str, default: str = "en") -> str:
     if not re.search(r"[a-zà-ž]{2}", text):  # only acronyms or numbers: nothing to tell by
         return default
     lang, _prob = _identifier().classify(text)
-    words = re.findall(r"\w+", text.lower())
-    if lang in ("sk", "pl", "cs") or (len(words) <= 25 and lang != "en"):
-        hints = sum(w in _CZECH_HINTS for w in words)
-        if lang in ("sk", "pl") or (hints >= 2 and hints >= len(words) // 4):
-            return "cs"
-    if lang == "en" or lang not in LANGUAGES:
-        return "en" if lang == "en" else default
+    words = [w for w in re.findall(r"[^\W\d_]+", text.lower()) if len(w) > 1]
+    if lang in ("sk", "pl"):
+        return "cs"  # the neighbours py3langid confuses Czech with
+    if lang != "cs" and text.isascii() and len(words) <= 40 and _plain_czech(words):
+        return "cs"
+    if lang not in LANGUAGES:
+        return default
     return str(lang)

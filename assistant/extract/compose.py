@@ -1,0 +1,123 @@
+"""The cited answer text: one [n] per exact source span, a line saying in which language the
+evidence is when it is not the asker's, 'Yes.' or 'No.' first for a yes/no question the evidence
+decides, and a line naming both sources when two documents give different values for the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant import messages
+from assistant.evidence import Evidence, numbers, years
+from assistant.types import Citation, Draft, Passage
+
+
+def translations(passages: list[Passage]) -> dict[str, set[str]]:
+    """doc_id -> the doc_ids that translate it (both ways), among the retrieved passages."""
+    links: dict[str, set[str]] = {}
+    for p in passages:
+        if p.translation_of:
+            links.setdefault(p.doc_id, set()).add(p.translation_of)
+            links.setdefault(p.translation_of, set()).add(p.doc_id)
+    return links
+
+
+def _marks(text: str) -> set[str]:
+    """What a translation keeps: figures and acronyms."""
+    return numbers(text) | set(re.findall(r"\b[A-ZА-ЯЁ]{2,}\b", text))
+
+
+def asker_version(ev: Evidence, lang: str, twins: set[str], pool: list[Evidence]) -> Evidence:
+    """The same sentence in the asker's language when its translation was retrieved, aligned by its
+    figures and acronyms: a Czech asker reads the Czech page's sentence, not the English one."""
+    if ev.passage.language == lang or not twins or not numbers(ev.text):
+        return ev
+    marks = _marks(ev.text)
+    for other in pool:
+        if (
+            other.passage.doc_id in twins
+            and other.passage.language == lang
+            and marks <= _marks(other.text)
+        ):
+            return other
+    return ev
+
+
+def _runs(group: list[Evidence]) -> list[list[Evidence]]:
+    """Consecutive sentences from the same chunk: each run is one exact source span, one
+    citation."""
+    runs: list[list[Evidence]] = []
+    for e in group:
+        if runs and runs[-1][-1].passage.chunk_id == e.passage.chunk_id:
+            runs[-1].append(e)
+        else:
+            runs.append([e])
+    return runs
+
+
+def _values(group: list[Evidence], slot: str) -> set[str]:
+    text = " ".join(e.text for e in group)
+    return years(text) if slot == "date" else numbers(text) - years(text)
+
+
+def conflict_line(groups: list[list[Evidence]], leads: list[Citation], lang: str, slot: str) -> str:
+    """'The sources differ: A (as of 2018) says 2021 [1]; B (as of 2021) says 2022 [2].' for the
+    groups from different documents that give different values."""
+    if slot not in ("date", "count", "amount") or len(groups) < 2:
+        return ""
+    by_doc: dict[str, tuple[set[str], Citation]] = {}
+    for group, cit in zip(groups, leads):
+        values = _values(group, slot)
+        if values and cit.doc_id not in by_doc:
+            by_doc[cit.doc_id] = (values, cit)
+    if len(by_doc) < 2:
+        return ""
+    shared = set.intersection(*(v for v, _ in by_doc.values()))
+    distinct = [(v - shared, c) for v, c in by_doc.values() if v - shared]
+    if len(distinct) < 2:
+        return ""
+    items = [
+        messages.text("says", lang, doc=c.title, date=c.date or "?", value=sorted(v)[-1])
+        + f" [{c.n}]"
+        for v, c in distinct
+    ]
+    return messages.text("conflict", lang, items="; ".join(items))
+
+
+def compose(
+    groups: list[list[Evidence]],
+    lang: str,
+    evidence: float,
+    slot: str = "",
+    verdict: str = "",
+    bullets: bool = False,
+) -> Draft:
+    """Text with one [n] per cited span (a list block is one span), citations numbered in order."""
+    citations: list[Citation] = []
+    parts: list[str] = []
+    leads: list[Citation] = []
+    for group in groups:
+        texts = []
+        for run in _runs(group):
+            first, last, p = run[0], run[-1], run[0].passage
+            citations.append(p.cite(len(citations) + 1, first.start, last.end))
+            texts.append("\n".join(e.text for e in run) + f" [{citations[-1].n}]")
+        leads.append(citations[-len(texts)])
+        parts.append("\n".join(texts))
+    if bullets and len(parts) > 1:
+        parts = [p if p.startswith(("-", "–", "•")) else f"- {p}" for p in parts]
+    conflict = conflict_line(groups, leads, lang, slot)
+    if conflict:
+        parts.append(conflict)
+    text = "\n".join(parts) if bullets or any("\n" in p for p in parts) else " ".join(parts)
+    head = [line for line in (verdict, _preface(groups, lang)) if line]
+    # the verdict and the preface stand on lines of their own: the checker knows them as ours
+    return Draft(text="\n".join([*head, text]), citations=tuple(citations), evidence_score=evidence)
+
+
+def _preface(groups: list[list[Evidence]], lang: str) -> str:
+    foreign = {g[0].passage.language for g in groups if g[0].passage.language} - {lang}
+    if not foreign:
+        return ""
+    names = ", ".join(messages.language_name(f, lang) for f in sorted(foreign))
+    return messages.text("foreign_evidence", lang, language=names)

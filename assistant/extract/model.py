@@ -1,0 +1,64 @@
+"""The fitted scorer of candidate sentences: one linear score over the features ranks a question's
+candidates, and the best one's score decides whether to answer at all. Fitted by `python -m
+evals.fit` on training sets only, for what the evaluation measures (facts stated, unanswerable
+questions refused); the file records which sets were used and the cross-validated figures."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from assistant.extract.features import FEATURES
+
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_model.json"
+_KEYS = ("features", "weights", "threshold", "extra", "broad_extra")
+
+
+@dataclass(frozen=True)
+class AnswerModel:
+    """Weights per feature and the decision thresholds (on the score scale)."""
+
+    weights: tuple[float, ...]
+    threshold: float = 0.0  # the best sentence's score below which the answer abstains
+    extra: float = 1.0  # a further sentence scores at most this much below the best one
+    broad_extra: float = 2.0  # the same for broad and list questions, which gather several parts
+    meta: dict[str, object] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def neutral(cls) -> AnswerModel:
+        """All weights zero: what fitting starts from (the features do not depend on the
+        weights)."""
+        return cls((0.0,) * len(FEATURES))
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        """The candidates' scores (higher is more likely the answer)."""
+        return x @ np.asarray(self.weights, dtype=np.float64)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(w, 5) for w in self.weights],
+            "threshold": round(self.threshold, 5),
+            "extra": self.extra,
+            "broad_extra": self.broad_extra,
+            **self.meta,
+        }
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = MODEL_FILE) -> AnswerModel:
+    """The fitted model; a file fitted for other features is an error the fit command fixes."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if list(data["features"]) != list(FEATURES):
+        raise ValueError(f"{path} was fitted for other features: run 'python -m evals.fit --write'")
+    return AnswerModel(
+        tuple(map(float, data["weights"])),
+        float(data["threshold"]),
+        float(data["extra"]),
+        float(data["broad_extra"]),
+        {k: v for k, v in data.items() if k not in _KEYS},
+    )

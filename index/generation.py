@@ -1,0 +1,214 @@
+"""One generation of the store: a chunk collection per dense leg, a collection of sentence vectors
+(what the offline answerer compares questions with), and the BM25 folder. A new generation is
+written beside the live one; unchanged documents are copied over, never embedded again."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo
+
+from index.chunk import Chunk
+from index.config import IndexConfig
+from index.embed import EMBEDDER_INFO, Embedder, make_embedder
+from index.keyword import KeywordIndex
+from index.load import Document
+from index.prepare import Prepared
+from index.store import Manifest, collection_name, generation_of, get_collection, keyword_dir
+
+Progress = Callable[[int, int], None]  # (vectors computed so far, vectors to compute)
+SENTENCES = "sentences"  # the collection of sentence vectors, beside one per dense leg
+
+
+def sentence_embedder(embedders: tuple[str, ...]) -> str:
+    """The leg whose model embeds sentences: the multilingual e5 when configured, else the first."""
+    return "e5" if "e5" in embedders else embedders[0]
+
+
+def sentence_id(doc_id: str, start: int, end: int) -> str:
+    """A sentence's id: its document and exact source span (the same in every chunk that holds
+    it)."""
+    return f"{doc_id}@{start}-{end}"
+
+
+def write(
+    client: Any,
+    config: IndexConfig,
+    manifest: Manifest,
+    old: Manifest | None,
+    prepared: list[Prepared],
+    removed: list[str],
+    progress: Progress | None,
+    loaded: Mapping[str, Embedder],
+) -> int:
+    """Fill the new generation's collections; the number of vectors computed."""
+    gen = manifest.generation
+    names = [*manifest.embedders, SENTENCES]
+    collections = {n: get_collection(client, collection_name(config, n, gen)) for n in names}
+    if old is not None:
+        changed = {p.doc.doc_id for p in prepared}
+        keep = [d for d in old.documents if d not in removed and d not in changed]
+        copy_documents(client, config, old.generation, collections, keep)
+    return embed(prepared, collections, config, progress, loaded) if prepared else 0
+
+
+def copy_documents(
+    client: Any,
+    config: IndexConfig,
+    generation: int,
+    collections: dict[str, Any],
+    doc_ids: list[str],
+    batch: int = 200,
+) -> None:
+    """Carry unchanged documents' records and vectors into the new generation (no embedding)."""
+    for name, target in collections.items():
+        source = get_collection(client, collection_name(config, name, generation))
+        for i in range(0, len(doc_ids), batch):
+            data = source.get(
+                where={"doc_id": {"$in": doc_ids[i : i + batch]}},
+                include=["embeddings", "documents", "metadatas"],
+            )
+            if data["ids"]:
+                target.add(
+                    ids=data["ids"],
+                    embeddings=data["embeddings"],
+                    documents=data["documents"],
+                    metadatas=data["metadatas"],
+                )
+
+
+def embedding_text(chunk: Chunk, doc: Document) -> str:
+    """What the dense models see: the chunk with its document title and section heading."""
+    title = doc.title
+    context = title if not chunk.heading or chunk.heading in title else f"{title} — {chunk.heading}"
+    return f"{context}\n{chunk.text}"
+
+
+def _sentences(prepared: list[Prepared]) -> dict[str, tuple[dict[str, str], str]]:
+    """id -> (metadata, text) of every distinct sentence of the prepared chunks; the metadata names
+    the first chunk that holds it and what retrieval filters by."""
+    out: dict[str, tuple[dict[str, str], str]] = {}
+    for p in prepared:
+        meta = {k: str(p.doc.meta.get(k) or "") for k in ("language", "publisher")}
+        for chunk in p.chunks:
+            for cs, ce, ss, se in chunk.sentences:
+                text = chunk.text[cs:ce]
+                context = (
+                    chunk.heading or p.doc.title
+                )  # what the sentence is about, when it says "it"
+                out.setdefault(
+                    sentence_id(p.doc.doc_id, ss, se),
+                    (
+                        {"doc_id": p.doc.doc_id, "chunk_id": chunk.chunk_id, **meta},
+                        text if not context or context in text else f"{context}: {text}",
+                    ),
+                )
+    return out
+
+
+def embed(
+    prepared: list[Prepared],
+    collections: dict[str, Any],
+    config: IndexConfig,
+    progress: Progress | None,
+    loaded: Mapping[str, Embedder],
+) -> int:
+    """Embed every chunk with every dense leg and every sentence with the sentence model; store
+    them."""
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    flat = [(p.doc, c) for p in prepared for c in p.chunks]
+    sentences = _sentences(prepared)
+    legs = [n for n in collections if n != SENTENCES]
+    jobs = [(n, [embedding_text(c, d) for d, c in flat]) for n in legs]
+    jobs.append((sentence_embedder(tuple(legs)), [text for _, text in sentences.values()]))
+    counter = _Counter(sum(len(texts) for _, texts in jobs), progress)
+    models = {n: loaded.get(n) or make_embedder(n, config) for n, _ in jobs}
+    for (name, texts), target in zip(jobs, [*legs, SENTENCES]):
+        vectors = _vectors(models[name], texts, config.embed_batch, counter)
+        if target == SENTENCES:
+            ids = list(sentences)
+            metas = [meta for meta, _ in sentences.values()]
+            for i in range(0, len(ids), 4000):
+                collections[SENTENCES].add(
+                    ids=ids[i : i + 4000],
+                    embeddings=vectors[i : i + 4000],
+                    metadatas=metas[i : i + 4000],
+                )
+        else:
+            nodes = [_node(d, c, v) for (d, c), v in zip(flat, vectors)]
+            ChromaVectorStore(chroma_collection=collections[target]).add(nodes)
+    return counter.done
+
+
+class _Counter:
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.done, self.progress = total, 0, progress
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def _vectors(model: Embedder, texts: list[str], batch: int, counter: _Counter) -> list[Any]:
+    out: list[Any] = []
+    step = max(1, batch)
+    for i in range(0, len(texts), step):
+        out.extend(model.passages(texts[i : i + step]))
+        counter.add(min(step, len(texts) - i))
+    return out
+
+
+def _node(doc: Document, chunk: Chunk, vector: Any) -> BaseNode:
+    from llama_index.core.schema import TextNode
+
+    return TextNode(
+        id_=chunk.chunk_id,
+        text=chunk.text,
+        metadata=chunk.metadata(doc.meta, doc.text),
+        embedding=vector.tolist(),
+        excluded_embed_metadata_keys=["sentences", "raw"],
+        excluded_llm_metadata_keys=["sentences", "raw"],
+        # LlamaIndex writes ref_doc_id into the "doc_id" metadata key: make it ours
+        relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)},
+    )
+
+
+def drop_generations(client: Any, config: IndexConfig, keep: set[int]) -> None:
+    """Delete our collections and BM25 folders of every generation not in `keep` (and layout-1
+    ones)."""
+    store = config.store_dir
+    legacy = {f"{config.collection_prefix}_{name}" for name in EMBEDDER_INFO}
+    for coll in client.list_collections():
+        name = coll if isinstance(coll, str) else coll.name
+        gen = generation_of(name, config.collection_prefix)
+        if (gen is not None and gen not in keep) or name in legacy:
+            client.delete_collection(name)
+    shutil.rmtree(store / "bm25", ignore_errors=True)
+    for folder in store.glob("bm25-g*"):
+        suffix = folder.name.removeprefix("bm25-g").removesuffix(".tmp")
+        if not suffix.isdigit() or int(suffix) not in keep or folder.name.endswith(".tmp"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_keyword_index(client: Any, config: IndexConfig, manifest: Manifest) -> None:
+    """BM25 over every chunk of the new generation, written to a temp folder then renamed."""
+    gen = manifest.generation
+    folder = keyword_dir(config.store_dir, gen)
+    first = next(iter(manifest.embedders))
+    data = get_collection(client, collection_name(config, first, gen)).get(
+        include=["documents", "metadatas"]
+    )
+    index = KeywordIndex.build(
+        list(data["ids"]),
+        list(data["documents"]),
+        [str(m.get("language") or "en") for m in data["metadatas"]],
+    )
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    index.save(tmp)
+    tmp.rename(folder)
