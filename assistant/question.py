@@ -128,6 +128,7 @@ class Question:
     event: str = ""  # "start" or "end", for a date question about one of them
     acronym: str = ""  # the acronym whose expansion is asked for
     numbers: frozenset[str] = frozenset()  # figures and ordinals it names: an answer must hold them
+    counted: str = ""  # for a count: the words after "how many" ('pilot projects')
     # acronyms it names: an answer must hold them (or expand)
     acronyms: frozenset[str] = frozenset()
 
@@ -168,8 +169,15 @@ def analyse(text: str, lang: str = "en") -> Question:
         event=event,
         acronym=acronym,
         numbers=frozenset(facts.figures(text)),
+        counted=_counted(text) if slot == "count" else "",
         acronyms=frozenset(re.findall(r"\b[A-Z][A-Z0-9]{1,9}\b", text)),
     )
+
+
+def _counted(text: str) -> str:
+    """The two words after the count phrase of a question ('how many *pilot projects* …')."""
+    m = re.search(r"how many|number of|kolik\w*|počet|pocet|сколько|число|количество", text, re.I)
+    return " ".join(re.findall(r"[^\W\d_]+", text[m.end() :])[:2]) if m else ""
 
 
 def wh_word(text: str) -> bool:

@@ -14,15 +14,26 @@ from assistant.errors import UserError
 from assistant.settings import Settings, load_settings
 from evals import report as reports
 from evals import run as runs
+from evals.data import read_cases
+from evals.sets import SETS, settings_for
 from index.offline import configure_offline
 
 BACKENDS = ["auto", "extractive", "openai", "openai-compatible", "llamacpp"]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(
+    """The settings for the arguments; a named set points at its corpus and store."""
+    base = load_settings(
         store_dir=args.store, corpus_dir=args.corpus, answerer=getattr(args, "backend", None)
     )
+    qset = SETS.get(getattr(args, "set", None) or "")
+    return settings_for(qset.corpus, base) if qset and not (args.store or args.corpus) else base
+
+
+def _dataset(args: argparse.Namespace) -> list[Path]:
+    if getattr(args, "set", None):
+        return SETS[args.set].paths
+    return [Path(args.dataset)]
 
 
 def _finish(report: dict[str, Any], out: Path | None) -> int:
@@ -34,27 +45,33 @@ def _finish(report: dict[str, Any], out: Path | None) -> int:
     return 0 if report["gate"]["passed"] else 1
 
 
+def _progress(done: int, total: int) -> None:
+    if sys.stderr.isatty():
+        print(
+            f"\r{done}/{total} questions",
+            end="" if done < total else "\n",
+            file=sys.stderr,
+            flush=True,
+        )
+    elif done % 20 == 0 or done == total:
+        print(f"{done}/{total} questions", file=sys.stderr, flush=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    if (
+        args.set
+    ):  # a named set's corpus is indexed into its own store first (nothing to do if unchanged)
+        from index.pipeline import ingest
+
+        print(ingest(settings.index).summary(), file=sys.stderr)
     out = Path(args.out) if args.out else runs.default_out_dir(settings)
     baseline = reports.load_report(args.baseline) if args.baseline else None
-
-    def progress(done: int, total: int) -> None:
-        if sys.stderr.isatty():
-            print(
-                f"\r{done}/{total} questions",
-                end="" if done < total else "\n",
-                file=sys.stderr,
-                flush=True,
-            )
-        elif done % 20 == 0 or done == total:
-            print(f"{done}/{total} questions", file=sys.stderr, flush=True)
-
     report = runs.run_eval(
         settings,
-        Path(args.dataset),
+        _dataset(args),
         out,
-        progress,
+        _progress,
         limit=args.limit,
         baseline=baseline,
         judge=args.judge,
@@ -68,11 +85,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     answers = Path(args.answers)
     report = runs.score_records(
         runs.read_jsonl(answers),
-        runs.read_jsonl(Path(args.dataset)),
+        read_cases(_dataset(args)),
         settings,
         judge=args.judge,
         thresholds=Path(args.thresholds),
-        dataset=Path(args.dataset),
+        dataset=_dataset(args)[0],
     )
     out = Path(args.out) if args.out else answers.parent
     reports.write_report(report, out, reports.load_report(args.baseline) if args.baseline else None)
@@ -107,43 +124,37 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scoring = argparse.ArgumentParser(add_help=False, parents=[common])
     scoring.add_argument(
-        "--dataset", default=str(runs.GOLD), help="gold JSONL (default evals/datasets/gold.jsonl)"
+        "--set",
+        choices=sorted(SETS),
+        help="a named question set with its corpus "
+        "(see evals/sets.py); indexes that corpus into its own store first",
     )
     scoring.add_argument(
-        "--thresholds",
-        default=str(runs.THRESHOLDS),
-        help="gate TOML (default evals/thresholds.toml)",
+        "--dataset", default=str(runs.GOLD), help="a JSONL question file (default gold)"
     )
+    scoring.add_argument("--thresholds", default=str(runs.THRESHOLDS), help="gate TOML")
     scoring.add_argument("--baseline", help="an earlier report.json to compare with")
     scoring.add_argument(
-        "--judge",
-        action="store_true",
-        help="also ask an LLM judge (needs OPENAI_API_KEY or OPENAI_BASE_URL)",
+        "--judge", action="store_true", help="also ask an LLM judge (needs a key or URL)"
     )
     scoring.add_argument("--out", help="folder for the reports")
     sub = parser.add_subparsers(dest="verb", required=True)
-    run = sub.add_parser(
-        "run", parents=[scoring], help="ask every gold question, score, report, gate"
-    )
+    run = sub.add_parser("run", parents=[scoring], help="ask every question, score, report, gate")
     run.add_argument("--backend", choices=BACKENDS, help="answerer (default auto)")
     run.add_argument("--limit", type=int, help="only the first N cases")
     run.set_defaults(func=cmd_run)
-    score = sub.add_parser(
-        "score", parents=[scoring], help="re-score a saved answers.jsonl without asking again"
-    )
-    score.add_argument(
-        "answers", help="answers.jsonl (JSON contract lines, with the ids of gold cases)"
-    )
+    score = sub.add_parser("score", parents=[scoring], help="re-score a saved answers.jsonl")
+    score.add_argument("answers", help="answers.jsonl (JSON contract lines, with the ids of cases)")
     score.set_defaults(func=cmd_score)
     gate = sub.add_parser("gate", help="check a report.json against the thresholds")
     gate.add_argument("report")
     gate.add_argument("--thresholds", default=str(runs.THRESHOLDS))
     gate.set_defaults(func=cmd_gate)
     checker = sub.add_parser(
-        "checker", parents=[common], help="evaluate the grounding checker on labelled pairs"
+        "checker", parents=[common], help="the grounding checker on labelled pairs"
     )
     checker.add_argument(
-        "--pairs", default=str(runs.PAIRS), help="default evals/datasets/checker_pairs.jsonl"
+        "--pairs", default=str(runs.PAIRS), help="default datasets/checker_pairs.jsonl"
     )
     checker.add_argument("--json", action="store_true", help="print JSON")
     checker.set_defaults(func=cmd_checker)

@@ -208,6 +208,29 @@ def fact_scores(rows: Sequence[Row]) -> dict[str, Metric]:
     }
 
 
+def verdict_of(answer: str, abstained: bool) -> str:
+    """How an answer decides a yes/no question: 'yes', 'no', 'not stated' (refused) or '' (evidence
+    without a verdict). The assistant writes its verdict alone on the first line."""
+    from assistant import messages
+
+    if abstained:
+        return "not stated"
+    first = answer.strip().split("\n", 1)[0].strip()
+    for key in ("yes", "no"):
+        if first in messages.TEXTS[key].values():
+            return key
+    return ""
+
+
+def verdict_scores(rows: Sequence[Row]) -> dict[str, Metric]:
+    """Yes/no questions answered with the expected verdict ('not stated' right on the
+    unanswerable)."""
+    judged = [r for r in rows if r.get("expected_verdict")]
+    return {
+        "verdict_accuracy": mean([float(r["verdict"] == r["expected_verdict"]) for r in judged])
+    }
+
+
 def by_tag(rows: Sequence[Row]) -> dict[str, dict[str, Metric]]:
     """Pass rate, fact recall, retrieval hit@5 and citation precision for every tag."""
     out = {}

@@ -12,6 +12,18 @@ from assistant.errors import AssistantError
 from evals.metrics import FAILURE_REASONS, Metric, mean
 
 LOWER_IS_BETTER = ("answer.false_abstention", "grounding.unsupported_claim_rate", "latency.")
+KINDS = (
+    "broad",
+    "list",
+    "yes-no",
+    "follow-up",
+    "paraphrase",
+    "sloppy",
+    "cross-lingual",
+    "en",
+    "cs",
+    "ru",
+)  # the kinds of question whose fact recall the headline shows
 LATENCY_SLACK = 1.25  # latency regresses when it is this much slower than the baseline
 
 
@@ -27,6 +39,8 @@ def headline(report: dict[str, Any]) -> dict[str, Metric]:
         for k in ("citation_precision", "citation_recall", "unsupported_claim_rate")
     }
     out |= {f"consistency.{k}": v for k, v in report["consistency"].items()}
+    tags = report.get("by_tag", {})
+    out |= {f"answer.fact_recall.{t}": tags[t]["fact_recall"] for t in KINDS if t in tags}
     out["canaries.pass_rate"] = report["canaries"]["pass_rate"]
     out["cases.pass_rate"] = mean([float(r["passed"]) for r in report["cases"]])
     out |= {

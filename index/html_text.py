@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 _BLOCK = {
@@ -37,6 +38,7 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.cells = 0  # cells seen in the current table row
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -47,6 +49,12 @@ class _Extractor(HTMLParser):
             self.parts.append("#" * int(tag[1:]) + " ")
         elif tag == "li" and not self.skip:
             self.parts.append("- ")  # list items stay items: the answerer reads a list whole
+        elif tag == "tr":
+            self.cells = 0
+        elif tag in ("td", "th") and not self.skip:
+            # cells apart, as the cleaner reads tables
+            self.parts.append("\t" if self.cells else "")
+            self.cells += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
@@ -63,7 +71,10 @@ def html_to_text(html: str) -> str:
     parser = _Extractor()
     parser.feed(html)
     parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    lines = [
+        re.sub(r" *\t *", "\t", re.sub(r"[ \u00a0\r\f\v]+", " ", line)).strip(" ")
+        for line in "".join(parser.parts).splitlines()
+    ]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

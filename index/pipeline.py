@@ -31,7 +31,8 @@ from index.store import Manifest, open_client
 # 4: numbered PDF lines are list items only when text follows (not "1. 9. 2023");
 # 5: HTML list items keep a '- ' mark
 # 6: a sentence is embedded with its section heading (or the document title)
-CLEANING_VERSION = 6
+# 7: HTML table cells apart (tabs)
+CLEANING_VERSION = 7
 
 
 @dataclass

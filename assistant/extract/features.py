@@ -22,8 +22,8 @@ from index.language import analyze, cognate, fold, plain_czech_terms, translit
 FEATURES = (
     "sim", "sim_gap", "sim_z", "sim_rank", "lex_gap",  # compared with the other candidates
     "lex", "lex_ctx", "topic", "names", "hard_names", "figures_own", "slot_q", "slot_ok",
-    "slot_miss", "slot_near", "event_clash", "novel_name", "rank", "fragment", "length",
-    "list_intro", "specific_intro", "bias",
+    "slot_miss", "slot_near", "counted_near", "event_clash", "novel_name", "rank", "fragment",
+    "length", "list_intro", "specific_intro", "bias",
 )
 # fmt: on
 _IDX = {f: i for i, f in enumerate(FEATURES)}
@@ -158,6 +158,7 @@ def _row(a: Asked, c: Candidate, knowledge: CorpusKnowledge, idf: dict[str, floa
         slot_ok,
         float(q.specific) * (1 - slot_ok),
         slot_ok * _near(a, c, slot_ok),
+        _counted_near(a, c),
         _event_clash(q, c.text),
         float(bool(_novel_names(a, c))) if q.slot in ("person", "place", "role") else 0.0,
         1 / (1 + c.rank),
@@ -201,6 +202,17 @@ def _near(a: Asked, c: Candidate, slot_ok: float) -> float:
     ]
     facts = [i for i, w in enumerate(words) if any(ch.isdigit() for ch in w)]
     return float(any(abs(i - j) <= 8 for i in hits for j in facts)) if facts else 0.5
+
+
+def _counted_near(a: Asked, c: Candidate) -> float:
+    """For 'how many X': a figure stands within three words of X (1), or not (0); 0.5 otherwise."""
+    if not a.question.counted:
+        return 0.5
+    wanted = terms(a.question.counted, a.lang)
+    words = re.findall(r"[\w.,]+", c.text)
+    near = [i for i, w in enumerate(words) if terms(w, c.language) & wanted]
+    figures = [i for i, w in enumerate(words) if facts.has_count(w)]
+    return float(any(abs(i - j) <= 3 for i in near for j in figures))
 
 
 def _novel_names(a: Asked, c: Candidate) -> set[str]:
