@@ -79,11 +79,11 @@ _AUX_EN = (
 )
 _YES_NO_MARK = r"\b(?:zda|zdali|jestli|jestl|ли)\b|-li\b|^\W*(?:правда|верно)"
 _LIST = (
-    r"\b(?:list|name the|enumerate|which are|what are the|jake jsou|ktere "
-    r"jsou|vyjmenuj|seznam|"
-    r"перечисли|назови|какие|каких)\b|^\W*(?:which|what|jake|ktere|какие) "
-    r"\w+s?\b.*\b(?:are|were|"
-    r"jsou|byly)\b"
+    r"\b(?:list|name the|enumerate|which are|what are the|jake jsou|ktere jsou|vyjmenuj|seznam|"
+    r"перечисли|назови|какие|каких)\b"
+    # which partner organisations, what states (not 'what is', 'what does')
+    r"|^\W*(?:and |a )?(?:which|what) (?!(?:is|was|does|has|kinds?)\b)(?:\w+ ){0,2}\w{3,}s\b"
+    r"|^\W*(?:\w+ )?(?:ktere|jake|kteri|jaci|kterych|jakych|kterymi|jakymi)\b"  # Czech plural
 )
 _BROAD = (
     r"\bhow (?:does|do|did) .* (?:work|function|operate)|\bhow (?:is|are|was|were) .* "
@@ -146,6 +146,7 @@ def analyse(text: str, lang: str = "en") -> Question:
         for i, (name, pattern) in enumerate(_SLOTS)
         if (m := re.search(pattern, q))
     ]
+    found = [f for f in found if not (f[2] == "date" and _conjunction_when(q, f[0]))]
     slot = min(found)[2] if found else ""  # the first question word in the sentence decides
     if not slot and re.search(r"\b[A-ZА-ЯЁ]{2,}\b", text) and re.search(r"\bmean|znamen|означа", q):
         slot = "expansion"  # "What does ZZC mean?", "Co znamená OAMP?"
@@ -172,6 +173,22 @@ def analyse(text: str, lang: str = "en") -> Question:
         counted=_counted(text) if slot == "count" else "",
         acronyms=frozenset(re.findall(r"\b[A-Z][A-Z0-9]{1,9}\b", text)),
     )
+
+
+_OTHER_WH = re.compile(
+    r"^\W*(?:and |so |but |a |и |а )?(?:what|which|who|whom|whose|how|where|why|co|kdo|koho|jak\w*|"
+    r"kter\w*|kolik|kde|proc|cim|что|кто|как\w*|котор\w*|сколько|где|почему)\b"
+)
+
+
+def _conjunction_when(q: str, at: int) -> bool:
+    """'What approach did they follow *when* strengthening co-operation?': a 'when' after another
+    question word opens a clause; it does not ask for a date ('… and when?' still does)."""
+    word = re.match(r"when|kdy|когда", q[at:])
+    if not word or at == 0 or not _OTHER_WH.match(q):
+        return False
+    before, after = q[:at], q[at + word.end() :]
+    return not re.search(r"\b(?:and|a|и)\s*$", before) and bool(re.match(r"\s+\w", after))
 
 
 def _counted(text: str) -> str:

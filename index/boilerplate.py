@@ -17,7 +17,7 @@ import hashlib
 import re
 
 MIN_DOCS = 3
-SHORT_WORDS = 8  # a menu entry, a footer line
+SHORT_WORDS = 12  # a menu entry, a line of quick links, a footer line
 MAX_CHARS = 400  # longer lines are prose, never chrome
 VERSIONS = 0.8  # documents sharing this share of their lines are versions of one another
 _DIGITS = re.compile(r"\d+")

@@ -25,6 +25,7 @@ from llm_support import (
 from assistant.answerers import make_answerer
 from assistant.answerers.llm import instruction_like
 from assistant.evidence import numbers
+from evals.metrics import OWN_WORDS
 from assistant.runtime import Runtime
 from assistant.service import ask, ask_stream
 from assistant.settings import Settings
@@ -46,7 +47,8 @@ DRIFT = (
 
 def assert_verified(runtime: Runtime, answer: Answer) -> None:
     """Every [n] points at a citation whose quote is the source span; every sentence left is
-    supported or flagged ⚠; a sentence not flagged states no number or year its cited quotes lack.
+    supported or flagged ⚠; a sentence not flagged states no number or year its cited quotes lack (the
+    assistant's own line naming differing sources may also give each source's date).
     """
     by_n = {c.n: c for c in answer.citations}
     assert by_n, answer.text
@@ -54,6 +56,7 @@ def assert_verified(runtime: Runtime, answer: Answer) -> None:
         assert runtime.document_text(c.doc_id)[c.start : c.end] == c.quote
         assert f"[{c.n}]" in answer.text
     verdicts = {strip_markers(check.text)[0]: check.verdict for check in answer.checks}
+    own = {strip_markers(check.text)[0] for check in answer.checks if check.reason == OWN_WORDS}
     for unit in split_answer(answer.text):
         plain, cited = strip_markers(unit)
         assert set(cited) <= set(by_n), f"dangling marker in {unit!r}"
@@ -61,7 +64,8 @@ def assert_verified(runtime: Runtime, answer: Answer) -> None:
             continue
         assert verdicts.get(plain) in (SUPPORTED, UNDETERMINED), (unit, answer.checks)
         if cited:
-            quoted = numbers(" ".join(by_n[n].quote for n in cited))
+            dates = " ".join(by_n[n].date for n in cited) if plain in own else ""
+            quoted = numbers(" ".join(by_n[n].quote for n in cited) + " " + dates)
             assert numbers(plain) <= quoted, (
                 f"unflagged {numbers(plain) - quoted} not in the quotes: {unit!r}"
             )

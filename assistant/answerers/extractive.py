@@ -17,8 +17,8 @@ import numpy as np
 
 from assistant import messages
 from assistant.evidence import Evidence, instruction_like
-from assistant.extract.blocks import is_item, list_block, section
-from assistant.extract.candidates import Candidate, candidates
+from assistant.extract.blocks import is_heading, is_item, list_block, section
+from assistant.extract.candidates import Candidate, candidates, terms
 from assistant.extract.compose import asker_version, compose, translations
 from assistant.extract.features import FEATURES, Asked, asked, features
 from assistant.extract.model import AnswerModel, load_model
@@ -29,6 +29,7 @@ from assistant.types import Draft, Passage, Turn
 from assistant.verify import negated, quantities
 from index.language import fold
 
+_TOPIC = FEATURES.index("topic")
 _OUR_MARKER = re.compile(r"(?:^|\s)\[?\d+\](?=\s|$)")  # a quoted "[2]" would pose as our citation
 
 
@@ -47,6 +48,8 @@ class Scored:
     candidate: Candidate
     z: float  # the ranker's score: higher is more likely the answer
     row: np.ndarray  # its features
+    held: frozenset[str] = frozenset()  # the question's distinctive words the sentence says
+    anchored: bool = False  # a figure of it stands next to one of those words
 
 
 class ExtractiveAnswerer:
@@ -91,8 +94,14 @@ class ExtractiveAnswerer:
             return []
         vector = self.index.question_vector(q.text) if self.index else None
         knowledge = self.index.knowledge if self.index else CorpusKnowledge()
-        rows = features(asked(q, lang, vector), pool, knowledge)
-        out = [Scored(c, float(z), r) for c, z, r in zip(pool, self.model.scores(rows), rows)]
+        a = asked(q, lang, vector)
+        rows = features(a, pool, knowledge)
+        rare = _distinctive(a, pool)
+        scores = self.model.scores(rows)
+        out = [
+            Scored(c, float(z), r, _held(rare, c), _anchored(rare, c))
+            for c, z, r in zip(pool, scores, rows)
+        ]
         return sorted(out, key=lambda s: -s.z)
 
     def ranked(self, q: Question, lang: str, passages: list[Passage]) -> tuple[list[Scored], float]:
@@ -110,9 +119,11 @@ class ExtractiveAnswerer:
                 abstained=True,
                 evidence_score=accepted,
             )
-        groups = select(q, lang, ok, passages, self)
+        groups, differing = select(q, lang, ok, passages, self)
         verdict = _verdict(q, lang, ok[0]) if q.yes_no else ""
-        return compose(groups, lang, accepted, q.slot, verdict, bullets=q.broad and len(groups) > 1)
+        # the sources-differ line only for another document's value of the same thing
+        slot = q.slot if differing else ""
+        return compose(groups, lang, accepted, slot, verdict, bullets=q.broad and len(groups) > 1)
 
 
 def usable(q: Question, s: Scored, lang: str, knowledge: CorpusKnowledge | None = None) -> bool:
@@ -148,32 +159,59 @@ def select(
     ranked: list[Scored],
     passages: list[Passage],
     answerer: ExtractiveAnswerer,
-) -> list[list[Evidence]]:
-    """The groups of sentences to show: the best one with what completes it; for a question that
-    names its fact, another document's different value for the same thing; else further sentences
-    that score close to the best (more of them for a broad question)."""
+) -> tuple[list[list[Evidence]], bool]:
+    """The groups of sentences to show, and whether the last one is another document's value of the
+    same thing: the best sentence with what completes it (its list, its section for a broad
+    question);
+    for a question that names its fact, a close second and another document's value; else further
+    sentences that score close to the best (more of them for a broad or list question)."""
     best = ranked[0]
     links = translations(passages)
     evs = [s.candidate.ev for s in ranked]
     first = asker_version(
         best.candidate.ev, lang, links.get(best.candidate.passage.doc_id, set()), evs
     )
-    groups = [list_block(first, passages) if _expands(q, first) else [first]]
-    if q.broad and len(groups[0]) == 1:
-        groups = [section(first, passages, answerer.max_sentences + 2)]
-    if q.specific and not q.listing:  # the best sentence, a close second, another document's value
-        floor = best.z - answerer.model.extra
-        seen = {(e.passage.doc_id, e.start) for e in groups[0]}
-        more: list[Scored] = []
-        for s in [*ranked[1:2], _differing(best, ranked, links, floor)]:
-            if s is not None and s.z >= floor and s.candidate.key() not in seen:
-                seen.add(s.candidate.key())
-                more.append(s)
-        return [*groups, *[[s.candidate.ev] for s in more]]
-    floor = best.z - (answerer.model.broad_extra if q.broad or q.listing else answerer.model.extra)
+    lead = list_block(first, passages) if _expands(q, first) else [first]
+    if q.broad and len(lead) == 1:
+        lead = section(first, passages, answerer.max_sentences + 2)
+    if q.specific and not q.listing:
+        return _with_values(lead, ranked, links, best.z - answerer.model.extra)
+    margin = answerer.model.broad_extra if q.broad or q.listing else answerer.model.extra
     limit = answerer.max_sentences + (2 if q.broad or q.listing else 0)
-    covered = {(e.passage.doc_id, e.start) for e in groups[0]}
-    docs = {first.passage.doc_id}
+    return _with_more(q, lang, lead, ranked, passages, links, (best.z - margin, limit)), False
+
+
+def _with_values(
+    lead: list[Evidence], ranked: list[Scored], links: dict[str, set[str]], floor: float
+) -> tuple[list[list[Evidence]], bool]:
+    """The lead, the next best sentence when close, and another document's value of the same
+    thing."""
+    seen = {(e.passage.doc_id, e.start) for e in lead}
+    other = _differing(ranked[0], ranked, links)
+    more = [
+        s for s in ranked[1:2] if s is not other and s.z >= floor and s.candidate.key() not in seen
+    ]
+    if other is not None and other.candidate.key() not in seen:
+        more.append(other)  # last: compose compares it with the best one
+    return [lead, *[[s.candidate.ev] for s in more]], other is not None
+
+
+def _with_more(
+    q: Question,
+    lang: str,
+    lead: list[Evidence],
+    ranked: list[Scored],
+    passages: list[Passage],
+    links: dict[str, set[str]],
+    bounds: tuple[float, int],
+) -> list[list[Evidence]]:
+    """The lead and the sentences scoring at least `floor`, up to `limit` groups, skipping the other
+    language version of a document already cited."""
+    floor, limit = bounds
+    groups = [lead]
+    covered = {(e.passage.doc_id, e.start) for e in lead}
+    docs = {lead[0].passage.doc_id}
+    evs = [s.candidate.ev for s in ranked]
     for s in ranked[1:]:
         c = s.candidate
         if s.z < floor or len(groups) >= limit:
@@ -189,25 +227,55 @@ def select(
     return groups
 
 
-def _differing(
-    best: Scored, ranked: list[Scored], links: dict[str, set[str]], floor: float
-) -> Scored | None:
-    """A sentence of another document (not a translation) about the same thing (close in meaning)
-    that passes the threshold too: shown beside the best one, so that different values are both
+def _distinctive(a: Asked, pool: list[Candidate]) -> list[tuple[str, frozenset[str]]]:
+    """The question's topic words that few candidates hold (not 'Prague Process' on every page)."""
+    return [
+        (t, forms)
+        for t, forms, w in a.terms
+        if w == 1.0 and sum(1 for c in pool if forms & c.own) <= max(1, len(pool) // 4)
+    ]
+
+
+def _held(rare: list[tuple[str, frozenset[str]]], c: Candidate) -> frozenset[str]:
+    """The distinctive question words the sentence itself says (its context would make every
+    sentence of a document about the document's title)."""
+    return frozenset(t for t, forms in rare if forms & c.own)
+
+
+def _anchored(rare: list[tuple[str, frozenset[str]]], c: Candidate, span: int = 6) -> bool:
+    """Whether a figure of the sentence stands within `span` words of a distinctive question word:
+    the figure is about the asked thing, not about another one the sentence also mentions."""
+    if not any(ch.isdigit() for ch in c.text):
+        return False
+    words = re.findall(r"[\w.,–-]+", c.text)
+    wanted = frozenset().union(*(forms for _, forms in rare)) if rare else frozenset()
+    near = [i for i, w in enumerate(words) if terms(w, c.language) & wanted]
+    figures_at = [i for i, w in enumerate(words) if any(ch.isdigit() for ch in w)]
+    return any(abs(i - j) <= span for i in near for j in figures_at)
+
+
+def _differing(best: Scored, ranked: list[Scored], links: dict[str, set[str]]) -> Scored | None:
+    """Among the next best sentences that could answer, one of another document (not a translation)
+    about the same thing: it holds two thirds of the question's distinctive words the best one
+    holds, and its figure stands next to one of them (a date of the same sentence about another
+    event is not a different value). Shown beside it, so that two sources that disagree are both
     seen."""
+    need = max(1, -(-2 * len(best.held) // 3))
     doc = best.candidate.passage.doc_id
-    mine = best.candidate.vector
     for s in ranked[1:8]:
         c = s.candidate
-        if s.z < floor or c.passage.doc_id == doc or c.passage.doc_id in links.get(doc, set()):
+        if c.passage.doc_id == doc or c.passage.doc_id in links.get(doc, set()):
             continue
-        if mine is not None and c.vector is not None and float(mine @ c.vector) >= 0.9:
+        if s.anchored and len(best.held & s.held) >= need:
             return s
     return None
 
 
 def _expands(q: Question, ev: Evidence) -> bool:
-    return q.listing or q.broad or ev.text.rstrip().endswith(":") or is_item(ev)
+    """Whether the sentence shows with what completes it: for lists and overviews, and always for an
+    intro, a heading or an item (alone they say little)."""
+    text = ev.text.rstrip()
+    return q.listing or q.broad or text.endswith(":") or is_item(ev) or is_heading(text)
 
 
 def _verdict(q: Question, lang: str, best: Scored) -> str:

@@ -60,7 +60,8 @@ def refers_back(text: str) -> bool:
 
 
 def candidates(passages: list[Passage], vectors: dict[str, np.ndarray]) -> list[Candidate]:
-    """Each sentence once (overlapping chunks repeat one), in passage rank order."""
+    """Each sentence once (overlapping chunks repeat one, and its contexts are merged), in passage
+    rank order; a sentence that opens a chunk gets the sentence before it from another chunk."""
     out: dict[tuple[str, int], Candidate] = {}
     for rank, passage in enumerate(passages):
         lang = passage.language or "en"
@@ -69,8 +70,23 @@ def candidates(passages: list[Passage], vectors: dict[str, np.ndarray]) -> list[
         for ev in sentences(passage):
             own = terms(ev.text, lang)
             key = (passage.doc_id, ev.start)
-            if key not in out:
+            if key in out:
+                out[key].context |= base | previous
+            else:
                 vector = vectors.get(f"{passage.doc_id}@{ev.start}-{ev.end}")
                 out[key] = Candidate(ev, rank, own, base | previous, vector)
             previous = own if not refers_back(ev.text) else previous | own
+    _link_neighbours(list(out.values()))
     return list(out.values())
+
+
+def _link_neighbours(pool: list[Candidate]) -> None:
+    """The sentence just before a candidate in its document (from any retrieved chunk) is
+    context."""
+    ordered = sorted(pool, key=lambda c: (c.passage.doc_id, c.ev.start))
+    for before, after in zip(ordered, ordered[1:]):
+        if (
+            before.passage.doc_id == after.passage.doc_id
+            and 0 <= after.ev.start - before.ev.end <= 10
+        ):
+            after.context |= before.own

@@ -13,6 +13,7 @@ import numpy as np
 
 from assistant import facts
 from assistant.evidence import sentences
+from assistant.extract.blocks import table_cell
 from assistant.extract.candidates import Candidate, terms
 from assistant.knowledge import CorpusKnowledge
 from assistant.question import FRAME_WORDS, Question, fills
@@ -23,7 +24,7 @@ FEATURES = (
     "sim", "sim_gap", "sim_z", "sim_rank", "lex_gap",  # compared with the other candidates
     "lex", "lex_ctx", "topic", "names", "hard_names", "figures_own", "slot_q", "slot_ok",
     "slot_miss", "slot_near", "counted_near", "event_clash", "novel_name", "rank", "fragment",
-    "length", "list_intro", "specific_intro", "bias",
+    "length", "list_intro", "specific_intro", "defines", "bias",
 )
 # fmt: on
 _IDX = {f: i for i, f in enumerate(FEATURES)}
@@ -166,13 +167,32 @@ def _row(a: Asked, c: Candidate, knowledge: CorpusKnowledge, idf: dict[str, floa
         min(len(c.text), 400) / 400,
         float((q.listing or q.broad) and _heads_list(c)),
         float(c.text.rstrip().endswith(":") and q.specific),
+        _defines(a, c) if q.definition or q.broad else 0.0,
         1.0,
     ]
+
+
+_COPULA = re.compile(
+    r"\s(?:is|are|was|were|je|jsou|byl|byla|bylo|является|являются|был|была|—|–|-)\s", re.IGNORECASE
+)
+
+
+def _defines(a: Asked, c: Candidate) -> float:
+    """'X is a …': the words before the sentence's first copula name what the question asks
+    about."""
+    m = _COPULA.search(c.text[:160])
+    if not m:
+        return 0.0
+    subject = terms(c.text[: m.start()], c.language)
+    return float(any(forms & subject for _, forms, w in a.terms if w == 1.0))
 
 
 def _heads_list(c: Candidate) -> bool:
     """The sentence introduces a list: it ends with ':' or is a heading, and list items follow
     it."""
+    cell = table_cell(c.ev)
+    if cell is not None:
+        return cell[2]  # a table's header cell heads its column
     text = c.text.rstrip()
     if not (text.endswith(":") or _heading(text)):
         return False
