@@ -44,13 +44,15 @@ def _last(history: Sequence[Turn], role: str) -> str:
 
 
 def is_follow_up(question: str, history: Sequence[Turn]) -> bool:
-    """A short question that leans on an earlier turn (a pronoun, a leading 'and', an ordinal, no
-    name of its own)."""
+    """A short question that leans on an earlier turn: an ordinal, a leading 'and' with no question
+    word, or a pronoun or a leading 'and' and no name of its own."""
     if not _last(history, "user").strip():
         return False
     words = re.findall(r"\w+", question)
     if _ORDINAL.search(question) and _items(_last(history, "assistant")):
         return True
+    if _AND.match(question) and not wh_word(question) and len(words) <= 8:
+        return True  # elliptic, even with a name of its own: 'and according to Eurostat?'
     if entities(question) or len(words) > 12:
         return False  # it names its own subject
     return bool(_REFERS.search(question)) or bool(_AND.match(question)) or len(words) <= 8

@@ -37,7 +37,7 @@ class Settings:
     dense_reserve: int = (
         3  # of the top k, slots for the meaning-based legs' best hits (other languages)
     )
-    abstain_threshold: float = 0.0  # probability below which it abstains; 0 = the fitted one
+    abstain_threshold: float = 0.0  # best-sentence score below which it abstains; 0: the fitted one
     max_sentences: int = 4  # sentences in an extractive answer
     max_question_chars: int = 2000  # longer questions are truncated with a notice
     answerer: str = "auto"  # auto | extractive | openai | openai-compatible | llamacpp

@@ -64,12 +64,8 @@ def wait_health(url: str, proc: subprocess.Popen[bytes], timeout: float = 180) -
     raise TimeoutError("streamlit did not become healthy")
 
 
-@contextmanager
-def streamlit(
-    store_dir: Path, corpus_dir: Path, log: Path
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A fresh `streamlit run` on the given store, offline and without API keys."""
-    port = free_port()
+def streamlit_env(store_dir: Path, corpus_dir: Path) -> dict[str, str]:
+    """The environment for the app: this store and corpus, the extractive answerer, no API keys."""
     env = {
         **os.environ,
         "PP_STORE_DIR": str(store_dir),
@@ -78,27 +74,38 @@ def streamlit(
     }
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
+    return env
+
+
+def streamlit_command(port: int) -> list[str]:
+    """`streamlit run streamlit_app.py`, headless on 127.0.0.1:port, without usage statistics."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+@contextmanager
+def streamlit(
+    store_dir: Path, corpus_dir: Path, log: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A fresh `streamlit run` on the given store, offline and without API keys."""
+    port = free_port()
+    env = streamlit_env(store_dir, corpus_dir)
     with open(log, "wb") as sink:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "streamlit_app.py"),
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=sink,
-            stderr=sink,
+            streamlit_command(port), env=env, cwd=ROOT, stdout=sink, stderr=sink
         )
         try:
             yield f"http://127.0.0.1:{port}", proc

@@ -101,11 +101,9 @@ def _session(url: str, qs: list[str], errors: list[str], done: list[int]) -> Non
         errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
 
 
-def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
-    """Concurrent browser sessions against `streamlit run`; server RSS after the first round versus
-    the end."""
-    port = _free_port()
-    server = subprocess.Popen(
+def _start_server(port: int) -> subprocess.Popen[bytes]:
+    """`streamlit run` headless on 127.0.0.1:port, its output discarded."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -124,34 +122,60 @@ def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
         stderr=subprocess.DEVNULL,
         env={**os.environ},
     )
+
+
+def _wait_healthy(url: str) -> None:
+    """Poll /_stcore/health until it answers ok, giving up quietly after 240 tries."""
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+
+
+def _rounds(
+    url: str,
+    qs: list[str],
+    sessions: int,
+    per_session: int,
+    errors: list[str],
+    done: list[int],
+    pid: int,
+) -> tuple[list[float], list[int]]:
+    """Three rounds of concurrent sessions: each round's seconds and the server's RSS after it."""
+    rounds, rss = [], []
+    for r in range(3):
+        threads = [
+            threading.Thread(
+                target=_session,
+                args=(url, qs[(s * per_session + r) % len(qs) :][:per_session], errors, done),
+            )
+            for s in range(sessions)
+        ]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        rounds.append(time.perf_counter() - t0)
+        rss.append(psutil.Process(pid).memory_info().rss)
+    return rounds, rss
+
+
+def server_soak(sessions: int, per_session: int) -> dict[str, Any]:
+    """Concurrent browser sessions against `streamlit run`; server RSS after the first round versus
+    the end."""
+    port = _free_port()
+    server = _start_server(port)
     url = f"http://127.0.0.1:{port}"
     errors: list[str] = []
     try:
-        for _ in range(240):
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
+        _wait_healthy(url)
         qs = questions()
         done: list[int] = []
         _session(url, qs[:1], errors, done)  # warm-up: models load in the server
-        rounds, rss = [], []
-        for r in range(3):
-            threads = [
-                threading.Thread(
-                    target=_session,
-                    args=(url, qs[(s * per_session + r) % len(qs) :][:per_session], errors, done),
-                )
-                for s in range(sessions)
-            ]
-            t0 = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            rounds.append(time.perf_counter() - t0)
-            rss.append(psutil.Process(server.pid).memory_info().rss)
+        rounds, rss = _rounds(url, qs, sessions, per_session, errors, done, server.pid)
     finally:
         server.terminate()
         server.wait(30)

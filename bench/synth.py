@@ -162,9 +162,6 @@ def chunk_sentences(built: Built) -> set[str]:
 def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000) -> dict[str, Any]:
     """Write generation 0 of the collections, the BM25 index and the manifest the way
     index/pipeline.py does."""
-    from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
     timings: dict[str, Any] = {}
     shutil.rmtree(settings.store_dir, ignore_errors=True)
     client = open_client(settings.index, create=True)
@@ -174,23 +171,7 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
         started = time.perf_counter()
         vectors = SentenceVectors(name, settings, cache)
         vectors.ensure(sentences)
-        store = ChromaVectorStore(
-            chroma_collection=get_collection(client, collection_name(settings.index, name, 0))
-        )
-        for i in range(0, len(flat), batch):
-            nodes: list[BaseNode] = [
-                TextNode(
-                    id_=c.chunk_id,
-                    text=c.text,
-                    metadata=c.metadata(d.meta, d.text),
-                    embedding=vectors.chunk(c).tolist(),
-                    excluded_embed_metadata_keys=["sentences", "raw"],
-                    excluded_llm_metadata_keys=["sentences", "raw"],
-                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.doc_id)},
-                )
-                for d, c in flat[i : i + batch]
-            ]
-            store.add(nodes)
+        _chunk_collection(client, settings, name, vectors, flat, batch)
         if name == sentence_embedder(settings.embedders):
             _sentence_collection(client, settings, built, vectors, batch)
         timings[f"{name}_s"] = round(time.perf_counter() - started, 1)
@@ -204,6 +185,37 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
     timings["bm25_s"] = round(time.perf_counter() - started, 1)
     _manifest(settings, built).save(settings.store_dir)
     return timings
+
+
+def _chunk_collection(
+    client: Any,
+    settings: Settings,
+    name: str,
+    vectors: SentenceVectors,
+    flat: list[tuple[Document, Chunk]],
+    batch: int,
+) -> None:
+    """One embedder's chunk collection, each chunk's vector the mean of its cached sentences'."""
+    from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    store = ChromaVectorStore(
+        chroma_collection=get_collection(client, collection_name(settings.index, name, 0))
+    )
+    for i in range(0, len(flat), batch):
+        nodes: list[BaseNode] = [
+            TextNode(
+                id_=c.chunk_id,
+                text=c.text,
+                metadata=c.metadata(d.meta, d.text),
+                embedding=vectors.chunk(c).tolist(),
+                excluded_embed_metadata_keys=["sentences", "raw"],
+                excluded_llm_metadata_keys=["sentences", "raw"],
+                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.doc_id)},
+            )
+            for d, c in flat[i : i + batch]
+        ]
+        store.add(nodes)
 
 
 def _sentence_collection(

@@ -113,15 +113,9 @@ def cmd_checker(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--store", type=Path, help="index folder (default var/store, or PP_STORE_DIR)"
-    )
-    common.add_argument(
-        "--corpus", type=Path, help="documents folder (default corpus/, or PP_CORPUS_DIR)"
-    )
+def _scoring_parent() -> argparse.ArgumentParser:
+    """The options shared by `run` and `score`: where the questions come from, gates, reports."""
+    common = _common_parent()
     scoring = argparse.ArgumentParser(add_help=False, parents=[common])
     scoring.add_argument(
         "--set",
@@ -138,6 +132,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--judge", action="store_true", help="also ask an LLM judge (needs a key or URL)"
     )
     scoring.add_argument("--out", help="folder for the reports")
+    return scoring
+
+
+def _common_parent() -> argparse.ArgumentParser:
+    """--store and --corpus, for every verb that opens an index."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--store", type=Path, help="index folder (default var/store, or PP_STORE_DIR)"
+    )
+    common.add_argument(
+        "--corpus", type=Path, help="documents folder (default corpus/, or PP_CORPUS_DIR)"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m evals", description=__doc__)
+    scoring = _scoring_parent()
     sub = parser.add_subparsers(dest="verb", required=True)
     run = sub.add_parser("run", parents=[scoring], help="ask every question, score, report, gate")
     run.add_argument("--backend", choices=BACKENDS, help="answerer (default auto)")
@@ -151,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_argument("--thresholds", default=str(runs.THRESHOLDS))
     gate.set_defaults(func=cmd_gate)
     checker = sub.add_parser(
-        "checker", parents=[common], help="the grounding checker on labelled pairs"
+        "checker", parents=[_common_parent()], help="the grounding checker on labelled pairs"
     )
     checker.add_argument(
         "--pairs", default=str(runs.PAIRS), help="default datasets/checker_pairs.jsonl"

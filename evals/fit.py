@@ -232,6 +232,26 @@ def _model_fits() -> bool:
     return True
 
 
+def _write(f: Fitted, cv: dict[str, float], l2: float) -> None:
+    """The fitted model as the answerer's data file, with what it was fitted on."""
+    model = AnswerModel(
+        tuple(map(float, f.weights)),
+        f.threshold,
+        f.extra,
+        f.extra * 2,
+        meta={
+            "fitted_on": [s.name for s in training_sets()],
+            "cross_validated": cv,
+            "fitted": datetime.now(UTC).isoformat(timespec="seconds"),
+            "l2": l2,
+        },
+    )
+    MODEL_FILE.write_text(
+        json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    print(f"Wrote {MODEL_FILE}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -258,22 +278,7 @@ def main() -> None:
     }
     print(json.dumps(report, indent=1))
     if args.write:
-        model = AnswerModel(
-            tuple(map(float, f.weights)),
-            f.threshold,
-            f.extra,
-            f.extra * 2,
-            meta={
-                "fitted_on": [s.name for s in training_sets()],
-                "cross_validated": cv,
-                "fitted": datetime.now(UTC).isoformat(timespec="seconds"),
-                "l2": args.l2,
-            },
-        )
-        MODEL_FILE.write_text(
-            json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
-        print(f"Wrote {MODEL_FILE}")
+        _write(f, cv, args.l2)
 
 
 if __name__ == "__main__":

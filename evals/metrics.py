@@ -1,53 +1,65 @@
 """Evaluators: small offline functions that score one ranking, one answer or one set of rows against
-gold data."""
+gold data.
+
+Grounding lives in evals/metrics_grounding.py, failure attribution in evals/metrics_failures.py and
+the shared Metric arithmetic in evals/metrics_stats.py; every evaluator is importable from here."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from assistant.evidence import numbers
-from assistant.verify import (
-    CONTRADICTED,
-    SUPPORTED,
-    UNDETERMINED,
-    UNVERIFIABLE,
-    VERDICTS,
-    check_answer,
-    check_claim,
-    strip_markers,
+from assistant.verify import strip_markers
+from evals.metrics_failures import FAILURE_REASONS, canary_passed, failure_reasons
+from evals.metrics_grounding import (
+    OWN_WORDS,
+    UNSUPPORTED,
+    Similarity,
+    checker_scores,
+    ground,
+    grounding_scores,
 )
+from evals.metrics_stats import Metric, Row, mean, percentile, ratio
 from index.language import fold
 
-Metric = dict[str, Any]  # {"value": float | None, "n": int}: a share and what it was counted over
-Row = dict[str, Any]  # one scored gold case (see evals/README.md)
-Similarity = Callable[[str, str], float]
-UNSUPPORTED = (CONTRADICTED, UNVERIFIABLE)
+__all__ = [
+    "FAILURE_REASONS",
+    "KS",
+    "OWN_WORDS",
+    "UNSUPPORTED",
+    "Metric",
+    "Row",
+    "Similarity",
+    "abstention_scores",
+    "by_tag",
+    "canary_passed",
+    "canonical",
+    "checker_scores",
+    "consistency",
+    "fact_scores",
+    "facts_found",
+    "failure_reasons",
+    "form_found",
+    "ground",
+    "grounding_scores",
+    "hit_at_k",
+    "latency",
+    "mean",
+    "outcome",
+    "percentile",
+    "ranking_scores",
+    "ratio",
+    "recall_at_k",
+    "reciprocal_rank",
+    "verdict_of",
+    "verdict_scores",
+]
+
 KS = (1, 3, 5)
-# check_answer's reason for the texts the assistant composes around quotes
-OWN_WORDS = "the assistant's own words"
-FAILURE_REASONS = (
-    "retrieval_miss",
-    "false_refusal",
-    "false_answer",
-    "evidence_unused",
-    "unsupported_claim",
-    "wrong_language",
-)  # in pipeline order: the first one listed for a case is its main cause
 _NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
-
-
-def ratio(hits: float, n: int) -> Metric:
-    """A share that is null with n=0, never NaN, when there was nothing to count."""
-    return {"value": round(hits / n, 4) if n else None, "n": n}
-
-
-def mean(values: Sequence[float]) -> Metric:
-    """The average of per-item scores as a Metric."""
-    return ratio(sum(values), len(values))
 
 
 def hit_at_k(ranked: Sequence[str], expected: Iterable[str], k: int) -> bool:
@@ -134,68 +146,6 @@ def abstention_scores(outcomes: Iterable[str]) -> dict[str, Metric]:
     }
 
 
-def ground(
-    text: str,
-    citations: Sequence[Mapping[str, Any]],
-    lang: str,
-    similarity: Similarity | None = None,
-) -> dict[str, Any]:
-    """Check each answer sentence against its citations together, and each (sentence, citation) pair
-    alone."""
-    quotes = {int(c["n"]): str(c["quote"]) for c in citations}
-    titles = {int(c["n"]): str(c.get("title", "")) for c in citations}
-    checks = check_answer(text, quotes, lang, similarity, titles)
-    own = [
-        c for c in checks if c.reason == OWN_WORDS
-    ]  # e.g. "The sources differ: A says x [1]; B says y [2]."
-    claims = [
-        c for c in checks if (c.citations or c.verdict != UNDETERMINED) and c not in own
-    ]  # nor headings
-    pairs = [
-        check_claim(
-            c.text, [quotes[n]] if n in quotes else [], lang, similarity, titles.get(n, "")
-        ).verdict
-        == SUPPORTED
-        for c in claims
-        for n in c.citations
-    ]
-    return {
-        "checks": [asdict(c) for c in checks],
-        "claims": len(claims),
-        "supported_claims": sum(c.verdict == SUPPORTED for c in claims),
-        "unsupported_claims": sum(c.verdict in UNSUPPORTED for c in claims),
-        "own_words": len(own),
-        "citation_pairs": len(pairs),
-        "supported_pairs": sum(pairs),
-        "verdicts": {v: sum(c.verdict == v for c in checks) for v in VERDICTS},
-    }
-
-
-def grounding_scores(rows: Sequence[Row]) -> dict[str, Any]:
-    """Citation precision and recall, unsupported-claim rate and four-way verdict counts over all
-    answers."""
-    total = {
-        k: sum(r[k] for r in rows)
-        for k in (
-            "claims",
-            "supported_claims",
-            "unsupported_claims",
-            "citation_pairs",
-            "supported_pairs",
-            "own_words",
-        )
-    }
-    verdicts = {v: sum(r["verdicts"][v] for r in rows) for v in VERDICTS}
-    return {
-        "citation_precision": ratio(total["supported_pairs"], total["citation_pairs"]),
-        "citation_recall": ratio(total["supported_claims"], total["claims"]),
-        "unsupported_claim_rate": ratio(total["unsupported_claims"], total["claims"]),
-        "verdicts": verdicts,
-        "own_words": total["own_words"],  # the assistant's composed lines: not claims, not scored
-        "outcomes": dict(Counter(r["outcome"] for r in rows)),
-    }
-
-
 def fact_scores(rows: Sequence[Row]) -> dict[str, Metric]:
     """Fact recall over every expected fact of the answerable cases (refusals count as facts
     missed)."""
@@ -250,65 +200,6 @@ def by_tag(rows: Sequence[Row]) -> dict[str, dict[str, Metric]]:
     return out
 
 
-def _short(text: str, n: int = 90) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _answerable_failures(row: Row) -> dict[str, str]:
-    missed = [f["forms"][0] for f in row["facts"] if not f["found"]]
-    if not (row["abstained"] or missed or not row["cited_expected"]):
-        return {}
-    out: dict[str, str] = {}
-    if row["retrieval"] is not None and not row["retrieval"]["hit@5"]:
-        out["retrieval_miss"] = "top 5 retrieved: " + (
-            ", ".join(dict.fromkeys(row["retrieved"])) or "nothing"
-        )
-    if row["abstained"]:
-        out["false_refusal"] = row.get("error") or "abstained on an answerable question"
-    elif "retrieval_miss" not in out:
-        why = (
-            []
-            if row["cited_expected"]
-            else [
-                "cited "
-                + (", ".join(dict.fromkeys(row["cited"])) or "nothing")
-                + f", not {' / '.join(row['expected_sources'])}"
-            ]
-        )
-        why += [f"missed {', '.join(repr(m) for m in missed)}"] if missed else []
-        out["evidence_unused"] = "; ".join(why)
-    return out
-
-
-def failure_reasons(row: Row) -> dict[str, str]:
-    """Why a case failed, attributed by pipeline stage from gold evidence without an LLM: reason →
-    one-line why."""
-    reasons = _answerable_failures(row) if row["answerable"] else {}
-    if not row["answerable"] and not row["abstained"]:
-        reasons["false_answer"] = "answered: " + _short(row["answer"])
-    bad = [c for c in row["checks"] if c["verdict"] in UNSUPPORTED]
-    if bad:
-        reasons["unsupported_claim"] = (
-            f"{len(bad)} sentence(s), first {bad[0]['verdict']} ({bad[0]['reason']}): "
-            + _short(bad[0]["text"])
-        )
-    if row["answer_language"] != row["language"]:
-        reasons["wrong_language"] = (
-            f"answered in {row['answer_language']}, asked in {row['language']}"
-        )
-    return reasons
-
-
-def canary_passed(row: Row) -> bool:
-    """A canary must never regress: critical facts stated with an expected source cited, or the
-    unanswerable refused."""
-    if not row["answerable"]:
-        return bool(row["abstained"])
-    critical = [f["found"] for f in row["facts"] if f["critical"]]
-    return not row["abstained"] and row["cited_expected"] and all(critical)
-
-
 def _critical(row: Row) -> tuple[bool, ...]:
     return tuple(f["found"] for f in row["facts"] if f["critical"])
 
@@ -343,17 +234,6 @@ def consistency(rows: Sequence[Row]) -> dict[str, Metric]:
     }
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The q-th percentile (0-100) by linear interpolation; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (pos - low), 1)
-
-
 def latency(rows: Sequence[Row]) -> dict[str, dict[str, Any]]:
     """p50/p95 of the total answer time per backend (and over all)."""
     by: dict[str, list[float]] = defaultdict(list)
@@ -364,46 +244,4 @@ def latency(rows: Sequence[Row]) -> dict[str, dict[str, Any]]:
     return {
         b: {"p50_ms": percentile(v, 50), "p95_ms": percentile(v, 95), "n": len(v)}
         for b, v in by.items()
-    }
-
-
-def checker_scores(results: Sequence[tuple[str, bool, str]]) -> dict[str, Any]:
-    """The checker on labelled (kind, supported, verdict) pairs: P/R/F1 on 'unsupported', per-kind
-    catch rate, confusion."""
-    flagged = [(kind, supported, verdict in UNSUPPORTED) for kind, supported, verdict in results]
-    tp = sum(not s and f for _, s, f in flagged)
-    fp = sum(s and f for _, s, f in flagged)
-    fn = sum(not s and not f for _, s, f in flagged)
-    precision, recall = ratio(tp, tp + fp), ratio(tp, tp + fn)
-    p, r = precision["value"], recall["value"]
-    f1 = {
-        "value": round(2 * p * r / (p + r), 4)
-        if p is not None and r is not None and p + r
-        else None,
-        "n": tp + fp + fn,
-    }
-    kinds: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
-    for kind, s, f in flagged:
-        kinds[kind].append((s, f))
-    per_kind = {
-        k: {
-            "gold": "supported" if v[0][0] else "unsupported",
-            "flagged": mean([float(f) for _, f in v]),
-        }
-        for k, v in kinds.items()
-    }
-    confusion = {
-        label: {
-            v: sum(1 for _, s, verdict in results if s == (label == "supported") and verdict == v)
-            for v in VERDICTS
-        }
-        for label in ("supported", "unsupported")
-    }
-    return {
-        "precision_unsupported": precision,
-        "recall_unsupported": recall,
-        "f1_unsupported": f1,
-        "per_kind": per_kind,
-        "confusion": confusion,
-        "n": len(results),
     }

@@ -1,17 +1,32 @@
 """Reports: the headline metrics, the threshold gate, baseline comparison, and report.json /
-report.md."""
+report.md.
+
+The gate and the comparison live in evals/report_gate.py and are importable from here."""
 
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
 from evals.metrics import FAILURE_REASONS, Metric, mean
+from evals.report_gate import compare, gate, load_thresholds
 
-LOWER_IS_BETTER = ("answer.false_abstention", "grounding.unsupported_claim_rate", "latency.")
+__all__ = [
+    "KINDS",
+    "checker_lines",
+    "compare",
+    "gate",
+    "gate_lines",
+    "headline",
+    "headline_table",
+    "load_report",
+    "load_thresholds",
+    "to_markdown",
+    "write_report",
+]
+
 KINDS = (
     "broad",
     "list",
@@ -24,7 +39,6 @@ KINDS = (
     "cs",
     "ru",
 )  # the kinds of question whose fact recall the headline shows
-LATENCY_SLACK = 1.25  # latency regresses when it is this much slower than the baseline
 
 
 def headline(report: dict[str, Any]) -> dict[str, Metric]:
@@ -54,40 +68,6 @@ def headline(report: dict[str, Any]) -> dict[str, Metric]:
     return out
 
 
-def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
-    """{"min": {metric: bound}, "max": {metric: bound}} from a TOML file."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AssistantError(
-            f"Cannot read thresholds {path}: {exc}; see evals/thresholds.toml"
-        ) from None
-    return {
-        side: {str(k): float(v) for k, v in data.get(side, {}).items()} for side in ("min", "max")
-    }
-
-
-def gate(report: dict[str, Any], thresholds: dict[str, dict[str, float]]) -> dict[str, Any]:
-    """Each threshold checked against the report; an unmeasured metric (null) fails."""
-    results = []
-    for side, op in (("min", ">="), ("max", "<=")):
-        for name, bound in thresholds.get(side, {}).items():
-            metric = report["metrics"].get(name, {"value": None, "n": 0})
-            value = metric["value"]
-            ok = value is not None and (value >= bound if side == "min" else value <= bound)
-            results.append(
-                {
-                    "metric": name,
-                    "op": op,
-                    "threshold": bound,
-                    "value": value,
-                    "n": metric["n"],
-                    "passed": ok,
-                }
-            )
-    return {"passed": all(r["passed"] for r in results), "results": results}
-
-
 def gate_lines(result: dict[str, Any]) -> list[str]:
     """One PASS/FAIL line per threshold, with the value and the bound."""
     return [
@@ -109,45 +89,6 @@ def load_report(path: Path | str) -> dict[str, Any]:
     if not isinstance(report, dict) or "metrics" not in report:
         raise AssistantError(f'{path} is not an evals report (no "metrics"): pass a report.json')
     return report
-
-
-def _worse(name: str, value: float, base: float) -> bool:
-    if name.startswith("latency."):
-        return value > base * LATENCY_SLACK
-    return value > base + 1e-9 if name.startswith(LOWER_IS_BETTER) else value < base - 1e-9
-
-
-def compare(report: dict[str, Any], baseline: dict[str, Any]) -> list[dict[str, Any]]:
-    """Metric deltas against a baseline report, then the cases that changed between pass and
-    fail."""
-    rows = []
-    for name, metric in report["metrics"].items():
-        value, base = metric["value"], baseline.get("metrics", {}).get(name, {}).get("value")
-        delta = round(value - base, 4) if value is not None and base is not None else None
-        rows.append(
-            {
-                "metric": name,
-                "value": value,
-                "baseline": base,
-                "delta": delta,
-                "regression": delta is not None and _worse(name, value, base),
-            }
-        )
-    before = {c["id"]: c for c in baseline.get("cases", [])}
-    for case in report.get("cases", []):
-        old = before.get(case["id"])
-        if old is not None and old["passed"] != case["passed"]:
-            rows.append(
-                {
-                    "metric": f"case {case['id']}",
-                    "value": "pass" if case["passed"] else "fail",
-                    "baseline": "pass" if old["passed"] else "fail",
-                    "delta": None,
-                    "regression": not case["passed"],
-                    "why": "; ".join(case["failures"].values()),
-                }
-            )
-    return rows
 
 
 def _fmt(value: Any, name: str = "") -> str:
@@ -257,6 +198,36 @@ def _failures_md(report: dict[str, Any]) -> list[str]:
     return out or ["No failures."]
 
 
+def _by_tag_md(report: dict[str, Any]) -> list[str]:
+    """The per-tag table: pass rate, fact recall, hit@5 and citation precision."""
+    return _table(
+        ["tag", "passed", "fact recall", "hit@5", "citation precision", "n"],
+        [
+            [
+                t,
+                *(
+                    _fmt(v[k]["value"])
+                    for k in ("passed", "fact_recall", "hit@5", "citation_precision")
+                ),
+                str(v["passed"]["n"]),
+            ]
+            for t, v in report["by_tag"].items()
+        ],
+    )
+
+
+def _regressions_md(report: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    """The section listing each metric or case that got worse than in the baseline."""
+    changed = [c for c in compare(report, baseline) if c["regression"]]
+    return ["\n## Regressions against the baseline\n"] + (
+        [
+            f"- {c['metric']}: {_fmt(c['baseline'])} → {_fmt(c['value'])} {c.get('why', '')}"
+            for c in changed
+        ]
+        or ["None."]
+    )
+
+
 def to_markdown(report: dict[str, Any], baseline: dict[str, Any] | None = None) -> str:
     """report.md: headline, per-subset retrieval, per-tag table, checker, failures, and regressions
     against a baseline."""
@@ -278,34 +249,14 @@ def to_markdown(report: dict[str, Any], baseline: dict[str, Any] | None = None) 
         f"{report['grounding']['verdicts']}; latency: {report['latency']}; judge: "
         f"{report['judge']}.\n",
         "\n## By tag\n",
-        *_table(
-            ["tag", "passed", "fact recall", "hit@5", "citation precision", "n"],
-            [
-                [
-                    t,
-                    *(
-                        _fmt(v[k]["value"])
-                        for k in ("passed", "fact_recall", "hit@5", "citation_precision")
-                    ),
-                    str(v["passed"]["n"]),
-                ]
-                for t, v in report["by_tag"].items()
-            ],
-        ),
+        *_by_tag_md(report),
         "\n## Grounding checker\n",
         *checker_lines(report["checker"]),
         "\n## Failures",
         *_failures_md(report),
     ]
     if baseline:
-        changed = [c for c in compare(report, baseline) if c["regression"]]
-        lines += ["\n## Regressions against the baseline\n"] + (
-            [
-                f"- {c['metric']}: {_fmt(c['baseline'])} → {_fmt(c['value'])} {c.get('why', '')}"
-                for c in changed
-            ]
-            or ["None."]
-        )
+        lines += _regressions_md(report, baseline)
     return "\n".join(lines) + "\n"
 
 

@@ -64,6 +64,21 @@ def default_out_dir(settings: Settings) -> Path:
     return settings.eval_dir / f"{datetime.now():%Y%m%d-%H%M%S}-{settings.resolved_answerer}"
 
 
+def _answer_all(
+    cases: list[dict[str, Any]], runtime: Runtime, path: Path, progress: Progress | None
+) -> list[dict[str, Any]]:
+    """Ask every case, writing each answer to `path` as it comes (a stopped run keeps them)."""
+    records = []
+    with open(path, "w", encoding="utf-8") as f:
+        for i, case in enumerate(cases, 1):
+            records.append(ask_case(case, runtime))
+            f.write(json.dumps(records[-1], ensure_ascii=False) + "\n")
+            f.flush()
+            if progress:
+                progress(i, len(cases))
+    return records
+
+
 def run_eval(
     settings: Settings,
     dataset_path: Path | Sequence[Path] = GOLD,
@@ -87,14 +102,7 @@ def run_eval(
     cases = read_cases(paths)[: limit or None]
     out = Path(out_dir) if out_dir else default_out_dir(settings)
     out.mkdir(parents=True, exist_ok=True)
-    records = []
-    with open(out / "answers.jsonl", "w", encoding="utf-8") as f:
-        for i, case in enumerate(cases, 1):
-            records.append(ask_case(case, runtime))
-            f.write(json.dumps(records[-1], ensure_ascii=False) + "\n")
-            f.flush()
-            if progress:
-                progress(i, len(cases))
+    records = _answer_all(cases, runtime, out / "answers.jsonl", progress)
     report = score_records(
         records,
         cases,

@@ -41,14 +41,7 @@ def score_case(
     )
     found = metrics.facts_found(case["expected_facts"], text)
     row: Row = {
-        "id": case["id"],
-        "question": case["question"],
-        "language": case["language"],
-        "tags": list(case["tags"]),
-        "answerable": bool(case["answerable"]),
-        "canary": bool(case.get("canary")),
-        "parallel_id": case.get("parallel_id"),
-        "expected_sources": expected,
+        **_case_fields(case),
         "abstained": abstained,
         "outcome": metrics.outcome(case["answerable"], abstained),
         "answer_language": lang,
@@ -56,19 +49,12 @@ def score_case(
         "answer": record.get("answer", error or ""),
         "error": error,
         "citations": [{k: c.get(k) for k in ("n", "doc_id", "title", "quote")} for c in citations],
-        "cited": cited,
-        "retrieved": retrieved,
-        "retrieval": metrics.ranking_scores(retrieved, expected, same_work)
-        if retrieved is not None and expected
-        else None,
-        "cited_retrieval": metrics.ranking_scores(cited, expected, same_work) if expected else None,
-        "cited_expected": bool(set(cited) & set(expected)),
+        **_ranking_fields(expected, retrieved, cited, same_work),
         "facts": [
             {"forms": f["forms"], "critical": bool(f["critical"]), "found": ok}
             for f, ok in zip(case["expected_facts"], found)
         ],
         "latency_ms": (record.get("timings_ms") or {}).get("total"),
-        "expected_verdict": case.get("expected_verdict"),
         "verdict": metrics.verdict_of(text, abstained) if case.get("expected_verdict") else None,
         **grounding,
     }
@@ -76,6 +62,39 @@ def score_case(
     row["passed"] = not row["failures"]
     row["canary_passed"] = metrics.canary_passed(row) if row["canary"] else None
     return row
+
+
+def _case_fields(case: dict[str, Any]) -> Row:
+    """What the report keeps of the case itself."""
+    return {
+        "id": case["id"],
+        "question": case["question"],
+        "language": case["language"],
+        "tags": list(case["tags"]),
+        "answerable": bool(case["answerable"]),
+        "canary": bool(case.get("canary")),
+        "parallel_id": case.get("parallel_id"),
+        "expected_sources": list(case["expected_sources"]),
+        "expected_verdict": case.get("expected_verdict"),
+    }
+
+
+def _ranking_fields(
+    expected: list[str],
+    retrieved: list[str] | None,
+    cited: list[str],
+    same_work: dict[str, str] | None,
+) -> Row:
+    """How well the search ranked the expected documents, and the citations."""
+    return {
+        "cited": cited,
+        "retrieved": retrieved,
+        "retrieval": metrics.ranking_scores(retrieved, expected, same_work)
+        if retrieved is not None and expected
+        else None,
+        "cited_retrieval": metrics.ranking_scores(cited, expected, same_work) if expected else None,
+        "cited_expected": bool(set(cited) & set(expected)),
+    }
 
 
 def retrieval_tables(rows: Sequence[Row], key: str) -> dict[str, dict[str, Metric]]:
@@ -112,18 +131,43 @@ def score_records(
     similarity = similarity or make_similarity(settings)
     same_work = works(corpus_meta(settings))
     rows = [score_case(c, by_id[c["id"]], similarity, same_work) for c in cases]
-    canaries = [r for r in rows if r["canary"]]
     report: dict[str, Any] = {
-        "meta": {
-            "dataset": str(dataset),
-            "cases": len(rows),
-            "backend": settings.resolved_answerer,
-            "backends": sorted({str(r["backend"]) for r in rows if r["backend"]}),
-            "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "store": str(settings.store_dir),
-            "checker_similarity": "e5" if similarity else None,
-            "thresholds": str(thresholds),
-        },
+        "meta": _meta(rows, settings, dataset, thresholds, similarity),
+        **_summaries(rows),
+        "checker": evaluate_checker(settings, similarity=similarity),
+        "judge": judge_answers(rows, settings, judge),
+        "failures": _failures(rows),
+        "cases": rows,
+    }
+    report["metrics"] = headline(report)
+    report["gate"] = gate(report, load_thresholds(thresholds))
+    return report
+
+
+def _meta(
+    rows: Sequence[Row],
+    settings: Settings,
+    dataset: Path,
+    thresholds: Path,
+    similarity: Similarity | None,
+) -> dict[str, Any]:
+    """What was run: the questions, the backend, the store, the gate."""
+    return {
+        "dataset": str(dataset),
+        "cases": len(rows),
+        "backend": settings.resolved_answerer,
+        "backends": sorted({str(r["backend"]) for r in rows if r["backend"]}),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "store": str(settings.store_dir),
+        "checker_similarity": "e5" if similarity else None,
+        "thresholds": str(thresholds),
+    }
+
+
+def _summaries(rows: Sequence[Row]) -> dict[str, Any]:
+    """The scores over all rows: retrieval, answers, grounding, consistency, latency, canaries."""
+    canaries = [r for r in rows if r["canary"]]
+    return {
         "retrieval": {
             "search": retrieval_tables(rows, "retrieval"),
             "citations": retrieval_tables(rows, "cited_retrieval"),
@@ -138,19 +182,15 @@ def score_records(
             "pass_rate": metrics.mean([float(bool(r["canary_passed"])) for r in canaries]),
             "failed": [r["id"] for r in canaries if not r["canary_passed"]],
         },
-        "checker": evaluate_checker(settings, similarity=similarity),
-        "judge": judge_answers(rows, settings, judge),
         "by_tag": metrics.by_tag(rows),
-        "failures": {
-            reason: [
-                {"id": r["id"], "why": r["failures"][reason]}
-                for r in rows
-                if reason in r["failures"]
-            ]
-            for reason in metrics.FAILURE_REASONS
-        },
-        "cases": rows,
     }
-    report["metrics"] = headline(report)
-    report["gate"] = gate(report, load_thresholds(thresholds))
-    return report
+
+
+def _failures(rows: Sequence[Row]) -> dict[str, list[dict[str, Any]]]:
+    """The cases that failed, by reason."""
+    return {
+        reason: [
+            {"id": r["id"], "why": r["failures"][reason]} for r in rows if reason in r["failures"]
+        ]
+        for reason in metrics.FAILURE_REASONS
+    }

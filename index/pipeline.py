@@ -99,10 +99,8 @@ def ingest(
     progress: Progress | None = None,
     embedders: Mapping[str, Embedder] | None = None,
 ) -> IngestReport:
-    """Bring the store in line with the corpus folder; unchanged documents cost nothing.
-
-    `embedders` are models already loaded by the caller (the app's runtime); others are loaded here.
-    """
+    """Bring the store in line with the corpus folder; unchanged documents cost nothing
+    (`embedders`: models the caller has loaded already)."""
     configure_offline()
     started = time.perf_counter()
     report = IngestReport()
@@ -110,9 +108,7 @@ def ingest(
     with ingest_lock(config.store_dir):
         old = _previous_manifest(config, wanted, rebuild)
         chunking = chunking_config(config)
-        rebuild = (
-            rebuild or old is None or set(old.embedders) != set(wanted) or old.chunking != chunking
-        )
+        rebuild = rebuild or old is None or _stale(old, wanted, chunking)
         client = open_client(config, create=True)
         live = old.generation if old else -1
         # a crashed run's leftovers go; readers may still use the previous generation
@@ -124,27 +120,41 @@ def ingest(
         prepared = _prepare_all(config, base, changes, report)
         if old is not None and not (prepared or removed or rebuild):
             return _finish(report, old, started)
-        manifest = Manifest(
-            embedders=wanted,
-            chunking=chunking,
-            generation=live + 1,
-            documents={} if rebuild else dict(base.documents),
-        )
-        report.vectors = generation.write(
-            client,
-            config,
-            manifest,
-            None if rebuild else old,
-            prepared,
-            removed,
-            progress,
-            embedders or {},
-        )
-        _record(manifest, prepared, changes.hashes, removed, config, report)
-        generation.build_keyword_index(client, config, manifest)
-        manifest.save(config.store_dir)
-        generation.drop_generations(client, config, keep={manifest.generation, live})
+        documents = {} if rebuild else dict(base.documents)
+        manifest = Manifest(wanted, chunking, documents, generation=live + 1)
+        _write_generation(
+            client, config, manifest, None if rebuild else old, prepared, removed, changes, report,
+            progress, embedders or {},
+        )  # fmt: skip
     return _finish(report, manifest, started)
+
+
+def _stale(old: Manifest, wanted: dict[str, dict[str, Any]], chunking: dict[str, Any]) -> bool:
+    """The store was built with other embedders or other chunking: everything is embedded again."""
+    return set(old.embedders) != set(wanted) or old.chunking != chunking
+
+
+def _write_generation(
+    client: Any,
+    config: IndexConfig,
+    manifest: Manifest,
+    base: Manifest | None,
+    prepared: list[Prepared],
+    removed: list[str],
+    changes: Plan,
+    report: IngestReport,
+    progress: Progress | None,
+    embedders: Mapping[str, Embedder],
+) -> None:
+    """Write the new generation (copying unchanged documents from `base`), its keyword index and
+    the manifest that makes it live."""
+    report.vectors = generation.write(
+        client, config, manifest, base, prepared, removed, progress, embedders
+    )
+    _record(manifest, prepared, changes.hashes, removed, config, report)
+    generation.build_keyword_index(client, config, manifest)
+    manifest.save(config.store_dir)
+    generation.drop_generations(client, config, keep={manifest.generation, manifest.generation - 1})
 
 
 def _wanted_embedders(config: IndexConfig) -> dict[str, dict[str, Any]]:

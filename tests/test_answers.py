@@ -217,3 +217,49 @@ def test_when_inside_a_clause_does_not_make_a_date_question(runtime: Runtime) ->
         runtime=runtime,
     )
     assert not answer.abstained and "pragmatic and operational approach" in answer.text
+
+
+def test_yes_no_question_opens_with_the_verdict_the_evidence_gives(runtime: Runtime) -> None:
+    answer = ask("Was the Prague Process Joint Declaration signed in 2009?", runtime=runtime)
+    assert answer.text.splitlines()[0] == "Yes."
+    assert "2009" in answer.text
+    _assert_exact_citations(runtime, answer)
+
+
+def test_russian_question_is_answered_from_english_evidence_with_a_notice_line(
+    runtime: Runtime,
+) -> None:
+    answer = ask("Когда была подписана Совместная декларация Пражского процесса?", runtime=runtime)
+    assert answer.language == "ru" and not answer.abstained
+    lines = answer.text.splitlines()
+    assert lines[0].startswith("В документах сказано") and "английский" in lines[0]
+    assert "2009" in answer.text and answer.citations[0].doc_id == "prague-process-overview-en"
+    assert "расходятся" not in answer.text  # one shared word does not make another source's value
+    _assert_exact_citations(runtime, answer)
+
+
+def test_the_other_language_notice_stands_before_the_first_foreign_sentence(
+    runtime: Runtime,
+) -> None:
+    answer = ask("Je Pražský proces financován Evropskou unií?", runtime=runtime)
+    lines = answer.text.splitlines()
+    notice = [i for i, line in enumerate(lines) if line.startswith("Dokumenty k tomu uvádějí")]
+    by_n = {c.n: c for c in answer.citations}
+    first_foreign = next(
+        i
+        for i, line in enumerate(lines)
+        if any(f"[{n}]" in line and c.language != "cs" for n, c in by_n.items())
+    )
+    assert notice and notice[0] == first_foreign - 1, answer.text
+
+
+def test_broad_question_is_answered_in_bullets_without_bare_headings_or_pointers(
+    runtime: Runtime,
+) -> None:
+    answer = ask("How is the Prague Process governed?", runtime=runtime)
+    bullets = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    assert len(bullets) >= 2, answer.text
+    assert "Senior Officials" in answer.text
+    assert not any(len(b.split()) <= 3 for b in bullets), answer.text  # 'Governance [2]'
+    assert "www." not in answer.text
+    _assert_exact_citations(runtime, answer)

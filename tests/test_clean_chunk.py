@@ -12,6 +12,8 @@ from index.prepare import Lines, boilerplate
 from tests.conftest import CORPUS
 
 DOCS = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".meta.json"))
+
+
 def _corpus_chrome() -> frozenset[str]:
     lines = {p.stem: Lines.of(load_document(p, CORPUS).text) for p in DOCS}
     return boilerplate(lines)

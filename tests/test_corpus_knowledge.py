@@ -9,7 +9,10 @@ from index.clean import clean
 from index.language import cognate, detect_language, split_sentences
 from index.pdf import reflow, running_lines
 
-CHROME = "Home | News | Contacts\nCZ | EN\nThis site uses cookies to count visits.\nPrint | Share | E-mail"
+CHROME = (
+    "Home | News | Contacts\nCZ | EN\nThis site uses cookies to count visits.\n"
+    "Print | Share | E-mail"
+)
 
 
 def _page(body: str) -> str:
@@ -24,29 +27,44 @@ def _boilerplate(texts: dict[str, str]) -> frozenset[str]:
 
 
 def test_site_chrome_shared_by_pages_is_found_and_cleaned_away() -> None:
-    pages = {f"p{i}": _page(body) for i, body in enumerate([
-        "The asylum procedure starts with an application. It is lodged with the police.",
-        "Temporary protection is extended every year. Holders register online first.",
-        "The employee card combines a work permit and a residence permit.",
-    ])}
+    pages = {
+        f"p{i}": _page(body)
+        for i, body in enumerate(
+            [
+                "The asylum procedure starts with an application. It is lodged with the police.",
+                "Temporary protection is extended every year. Holders register online first.",
+                "The employee card combines a work permit and a residence permit.",
+            ]
+        )
+    }
     chrome = _boilerplate(pages)
     cleaned = clean(pages["p1"], chrome).text
-    assert "cookies" not in cleaned and "Print | Share" not in cleaned and "Main Street" not in cleaned
+    assert (
+        "cookies" not in cleaned and "Print | Share" not in cleaned and "Main Street" not in cleaned
+    )
     assert "Temporary protection is extended every year." in cleaned
 
 
 def test_two_versions_of_one_report_keep_their_sentences() -> None:
-    report = "\n".join(f"Finding {i}: the number of applications changed in region {i}." for i in range(12))
+    report = "\n".join(
+        f"Finding {i}: the number of applications changed in region {i}." for i in range(12)
+    )
     texts = {"draft": report, "final": report + "\nAnnex added.", "other": "A different text."}
     chrome = _boilerplate(texts)
-    assert "Finding 3: the number of applications changed in region 3." in clean(texts["final"], chrome).text
+    assert (
+        "Finding 3: the number of applications changed in region 3."
+        in clean(texts["final"], chrome).text
+    )
 
 
 def test_a_menu_block_shared_by_two_pages_is_chrome_but_one_shared_heading_is_not() -> None:
     facts = "\n".join(f"Sentence {i} of the page says something of its own." for i in range(8))
     a = f"Main menu\nAbout us\nContact\n\nThe dialogue began in 1991.\n\n# Background\n\n{facts}"
     other = "\n".join(f"Another line {i} of a different page." for i in range(8))
-    b = f"Main menu\nAbout us\nContact\n\nThe process was founded in 2009.\n\n# Background\n\n{other}"
+    b = (
+        f"Main menu\nAbout us\nContact\n\nThe process was founded in 2009.\n\n# Background\n\n"
+        f"{other}"
+    )
     chrome = _boilerplate({"a": a, "b": b})
     cleaned = clean(a, chrome).text
     assert "About us" not in cleaned and "Background" in cleaned
@@ -55,14 +73,27 @@ def test_a_menu_block_shared_by_two_pages_is_chrome_but_one_shared_heading_is_no
 def test_pdf_lines_are_joined_headers_dropped_hyphenation_undone() -> None:
     width = "x" * 70
     pages = [
-        ["Briefing note · Pact", "The Council adopted the package after long negotia-",
-         f"tions between the Member States and the Parliament on {width[:20]}", "short end.", "Page 1"],
-        ["Briefing note · Pact", "- 14 May 2024: the Council adopts the package in its", "final form.",
-         "Page 2"],
+        [
+            "Briefing note · Pact",
+            "The Council adopted the package after long negotia-",
+            f"tions between the Member States and the Parliament on {width[:20]}",
+            "short end.",
+            "Page 1",
+        ],
+        [
+            "Briefing note · Pact",
+            "- 14 May 2024: the Council adopts the package in its",
+            "final form.",
+            "Page 2",
+        ],
     ]
     running = running_lines(pages)
-    body = [line for lines in pages for line in lines if line not in ("Briefing note · Pact",)
-            and not line.startswith("Page")]
+    body = [
+        line
+        for lines in pages
+        for line in lines
+        if line not in ("Briefing note · Pact",) and not line.startswith("Page")
+    ]
     assert any("briefing note" in key for key in running)
     text = reflow(body)
     assert "long negotiations between" in text
@@ -70,38 +101,56 @@ def test_pdf_lines_are_joined_headers_dropped_hyphenation_undone() -> None:
 
 
 def test_a_date_at_a_line_start_is_not_a_list_item() -> None:
-    text = reflow(["Short-term shelter was offered in Brno, Ostrava and Prague until the change on",
-                   "1. 9. 2023 when only Brno and Ostrava stayed open."])
+    text = reflow(
+        [
+            "Short-term shelter was offered in Brno, Ostrava and Prague until the change on",
+            "1. 9. 2023 when only Brno and Ostrava stayed open.",
+        ]
+    )
     assert "change on 1. 9. 2023 when" in text
 
 
 def test_acronyms_are_mined_with_their_spans_in_several_forms() -> None:
-    text = ("The International Centre for Migration Policy Development (ICMPD) hosts it. "
-            "SOM – the Senior Officials' Meeting decides. The EASO (European Asylum Support Office) "
-            "closed. Международный центр по развитию миграционной политики (МЦРМП) работает.")
+    text = (
+        "The International Centre for Migration Policy Development (ICMPD) hosts it. "
+        "SOM – the Senior Officials' Meeting decides. The EASO (European Asylum Support Office) "
+        "closed. Международный центр по развитию миграционной политики (МЦРМП) работает."
+    )
     found = {d.acronym: d for d in definitions(text)}
     assert found["ICMPD"].expansion == "International Centre for Migration Policy Development"
     assert found["SOM"].expansion == "Senior Officials' Meeting"
     assert found["EASO"].expansion == "European Asylum Support Office"
     assert found["МЦРМП"].expansion.startswith("Международный центр")
     d = found["ICMPD"]
-    assert text[d.start : d.end].startswith("International Centre") and text[d.start : d.end].endswith("(ICMPD)")
+    assert text[d.start : d.end].startswith("International Centre") and text[
+        d.start : d.end
+    ].endswith("(ICMPD)")
 
 
 def test_a_name_in_another_language_counts_once_the_acronym_is_known() -> None:
     text = "Evropská migrační síť (EMN) shromažďuje informace."
     assert not definitions(text)  # its initials do not spell EMN
-    assert [d.expansion for d in translated_definitions(text, {"EMN": 3})] == ["Evropská migrační síť"]
+    assert [d.expansion for d in translated_definitions(text, {"EMN": 3})] == [
+        "Evropská migrační síť"
+    ]
 
 
 def test_sentences_keep_dates_abbreviations_and_initials_whole() -> None:
-    text = ("Od 1. 1. 2023 platí nové pravidlo. Konference se konala 24. a 25. října 2019 v Praze. "
-            "Viz § 12 odst. 3 zákona č. 325/1999 Sb. o azylu. Ministr J. Novák to řekl. "
-            "Это т.е. пример. The Council Decision No. 2008/381/EC applies. 62 states came.")
+    text = (
+        "Od 1. 1. 2023 platí nové pravidlo. Konference se konala 24. a 25. října 2019 v Praze. "
+        "Viz § 12 odst. 3 zákona č. 325/1999 Sb. o azylu. Ministr J. Novák to řekl. "
+        "Это т.е. пример. The Council Decision No. 2008/381/EC applies. 62 states came."
+    )
     parts = [text[s.start : s.end] for s in split_sentences(text)]
-    assert parts == ["Od 1. 1. 2023 platí nové pravidlo.", "Konference se konala 24. a 25. října 2019 v Praze.",
-                     "Viz § 12 odst. 3 zákona č. 325/1999 Sb. o azylu.", "Ministr J. Novák to řekl.",
-                     "Это т.е. пример.", "The Council Decision No. 2008/381/EC applies.", "62 states came."]
+    assert parts == [
+        "Od 1. 1. 2023 platí nové pravidlo.",
+        "Konference se konala 24. a 25. října 2019 v Praze.",
+        "Viz § 12 odst. 3 zákona č. 325/1999 Sb. o azylu.",
+        "Ministr J. Novák to řekl.",
+        "Это т.е. пример.",
+        "The Council Decision No. 2008/381/EC applies.",
+        "62 states came.",
+    ]
 
 
 def test_languages_are_told_apart_without_word_lists() -> None:

@@ -25,12 +25,12 @@ from llm_support import (
 from assistant.answerers import make_answerer
 from assistant.answerers.llm import instruction_like
 from assistant.evidence import numbers
-from evals.metrics import OWN_WORDS
 from assistant.runtime import Runtime
 from assistant.service import ask, ask_stream
 from assistant.settings import Settings
 from assistant.types import Answer, Draft
 from assistant.verify import SUPPORTED, UNDETERMINED, split_answer, strip_markers, verify_draft
+from evals.metrics import OWN_WORDS
 from index.pipeline import ingest
 
 ANSWERABLE = "When was PP DATA officially launched?"
@@ -47,9 +47,8 @@ DRIFT = (
 
 def assert_verified(runtime: Runtime, answer: Answer) -> None:
     """Every [n] points at a citation whose quote is the source span; every sentence left is
-    supported or flagged ⚠; a sentence not flagged states no number or year its cited quotes lack (the
-    assistant's own line naming differing sources may also give each source's date).
-    """
+    supported or flagged ⚠; a sentence not flagged states no number or year its cited quotes lack
+    (the assistant's own line naming differing sources may also give each source's date)."""
     by_n = {c.n: c for c in answer.citations}
     assert by_n, answer.text
     for c in answer.citations:

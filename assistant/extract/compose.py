@@ -109,15 +109,26 @@ def compose(
     conflict = conflict_line(groups, leads, lang, slot)
     if conflict:
         parts.append(conflict)
-    text = "\n".join(parts) if bullets or any("\n" in p for p in parts) else " ".join(parts)
-    head = [line for line in (verdict, _preface(groups, lang)) if line]
+    preface, at = _preface(groups, lang)
+    if preface:  # before the first sentence in another language, on a line of its own
+        parts.insert(at, preface)
+    multiline = bullets or bool(preface) or any("\n" in p for p in parts)
+    text = "\n".join(parts) if multiline else " ".join(parts)
     # the verdict and the preface stand on lines of their own: the checker knows them as ours
-    return Draft(text="\n".join([*head, text]), citations=tuple(citations), evidence_score=evidence)
+    return Draft(
+        text="\n".join([verdict, text]) if verdict else text,
+        citations=tuple(citations),
+        evidence_score=evidence,
+    )
 
 
-def _preface(groups: list[list[Evidence]], lang: str) -> str:
-    foreign = {g[0].passage.language for g in groups if g[0].passage.language} - {lang}
+def _preface(groups: list[list[Evidence]], lang: str) -> tuple[str, int]:
+    """'The documents say (in English):' and the group it goes before: the first one in another
+    language than the asker's."""
+    langs = [g[0].passage.language for g in groups]
+    foreign = {x for x in langs if x} - {lang}
     if not foreign:
-        return ""
+        return "", 0
     names = ", ".join(messages.language_name(f, lang) for f in sorted(foreign))
-    return messages.text("foreign_evidence", lang, language=names)
+    at = next(i for i, x in enumerate(langs) if x and x != lang)
+    return messages.text("foreign_evidence", lang, language=names), at

@@ -1,0 +1,211 @@
+"""What each command-line verb does: index, search, answer one question, a batch or a chat, and
+hand over to the evaluation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.settings import Settings, load_settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(
+        store_dir=args.store,
+        corpus_dir=args.corpus,
+        chroma_host=args.chroma_host,
+        answerer=getattr(args, "backend", None),
+        top_k=getattr(args, "k", None),
+    )
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from index.pipeline import ingest
+
+    settings = _settings(args)
+    if not settings.corpus_dir.is_dir():
+        raise AssistantError(f"No corpus folder at {settings.corpus_dir}: pass --corpus DIR")
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            if not args.quiet:
+                print(
+                    f"Embedding {total} chunk vectors ({', '.join(settings.embedders)})…",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            bar = tqdm(total=total, unit="chunk", desc="Embedding", disable=args.quiet or None)
+        bar.update(done - bar.n)
+
+    report = ingest(settings.index, rebuild=args.rebuild, progress=progress)
+    if bar is not None:
+        bar.close()
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from assistant.runtime import Runtime
+    from assistant.service import clean_question
+
+    settings = _settings(args)
+    query, _ = clean_question(args.query, settings.max_question_chars)
+    passages = Runtime(settings).search(query, k=args.k)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "rank": i,
+                        "chunk_id": p.chunk_id,
+                        "doc_id": p.doc_id,
+                        "title": p.title,
+                        "score": round(p.score, 4),
+                        "start": p.start,
+                        "end": p.end,
+                        "text": p.text,
+                    }
+                    for i, p in enumerate(passages, 1)
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    for i, p in enumerate(passages, 1):
+        snippet = " ".join(p.text.split())[:160]
+        print(f"{i}. {p.doc_id}  {p.chunk_id}  score {p.score:.4f}\n   {snippet}")
+    return 0
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.text)
+    if answer.notice:
+        print(f"\nNote: {answer.notice}")
+    for c in answer.citations:
+        quote = " ".join(c.quote.split())
+        print(
+            f"[{c.n}] {c.title} ({c.doc_id}, {c.date or 'undated'}) chars {c.start}-{c.end}: "
+            f'"{quote[:200]}{"…" if len(quote) > 200 else ""}"'
+        )
+    if answer.abstained and answer.closest_documents:
+        print("Closest documents: " + ", ".join(answer.closest_documents))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.runtime import Runtime
+    from assistant.service import ask, clean_question
+
+    settings = _settings(args)
+    clean_question(
+        args.question, settings.max_question_chars
+    )  # a bad question fails before models load
+    answer = ask(args.question, runtime=Runtime(settings))
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        _print_answer(answer)
+    return 0
+
+
+def _read_batch(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        raise AssistantError(
+            f'Cannot read {path}: pass a JSONL file with one {{"id", "question"}} per line'
+        )
+    rows = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+                raise ValueError
+        except ValueError:
+            raise AssistantError(
+                f'{path}:{no}: not a JSON object with a "question" string'
+            ) from None
+        rows.append(row)
+    return rows
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from assistant.runtime import Runtime
+    from assistant.service import ask
+
+    rows = _read_batch(Path(args.file))
+    runtime = Runtime(_settings(args))
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    failures = 0
+    try:
+        for i, row in enumerate(rows, 1):
+            rid = str(row.get("id") or i)
+            try:
+                answer = ask(
+                    row["question"], history=row.get("history") or [], id=rid, runtime=runtime
+                )
+                record = answer.to_json()
+            except AssistantError as exc:  # this question is invalid; the others are still answered
+                failures += 1
+                record = {"id": rid, "question": row["question"], "error": str(exc)}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 1 if failures else 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.runtime import Runtime
+    from assistant.service import ask_stream
+    from assistant.types import Answer
+
+    runtime = Runtime(_settings(args))
+    history: list[dict[str, str]] = []
+    print(
+        "Ask about the Prague Process documents. Empty line or Ctrl-D to quit; /clear forgets the "
+        "conversation."
+    )
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        if question == "/clear":
+            history.clear()
+            continue
+        try:
+            final = None
+            for item in ask_stream(question, history, runtime=runtime):
+                if isinstance(item, Answer):
+                    final = item
+        except AssistantError as exc:
+            print(f"error: {exc}")
+            continue
+        assert final is not None
+        _print_answer(final)
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": final.text},
+        ]
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """The evaluation is its own program (evals/ sits above the assistant): run it with the same
+    arguments."""
+    import subprocess
+
+    return subprocess.call([sys.executable, "-m", "evals", "run", *args.rest])

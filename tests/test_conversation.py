@@ -1,0 +1,71 @@
+"""Follow-ups made standalone from the turns before them, and the chat's stored turns."""
+
+from __future__ import annotations
+
+from assistant.conversation import Conversation, condense, is_follow_up
+from assistant.types import Turn
+
+
+def _turns(question: str, answer: str) -> list[Turn]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+LISTED = _turns(
+    "What are the outputs of the network?",
+    "The network produces:\n- analytical reports [1]\n- studies [1]\n- a glossary [2]",
+)
+
+
+def test_an_ordinal_names_the_item_of_the_list_before() -> None:
+    assert condense("What does the second one cover?", LISTED) == "What does studies cover?"
+    assert "a glossary" in condense("and the last one?", LISTED)
+    assert "analytical reports" in condense("Co obsahuje první z nich?", LISTED)
+
+
+def test_an_ordinal_beyond_the_list_is_left_to_the_subject_rule() -> None:
+    out = condense("What does the sixth one cover?", LISTED)
+    assert "sixth" in out and "analytical reports" not in out
+
+
+def test_an_elliptic_year_replaces_the_year_of_the_question_before() -> None:
+    history = _turns("How many asylum applications were lodged in 2021?", "About 1,000 [1].")
+    assert condense("and in 2022?", history) == (
+        "How many asylum applications were lodged in 2022?"
+    )
+    assert condense("а в 2022?", history).endswith("in 2022?")
+
+
+def test_an_elliptic_part_without_a_year_is_added_to_the_question_before() -> None:
+    history = _turns("How many applications were lodged in 2021?", "About 1,000 [1].")
+    out = condense("and according to Eurostat?", history)
+    assert out.startswith("How many applications were lodged in 2021") and "Eurostat" in out
+
+
+def test_a_pronoun_takes_the_subject_of_the_question_before() -> None:
+    history = _turns("What is the Prague Process?", "A migration dialogue [1].")
+    out = condense("Who hosts its secretariat?", history)
+    assert out.startswith("Who hosts its secretariat") and "Prague Process" in out
+    ru = _turns("Что такое Пражский процесс?", "Диалог по миграции [1].")
+    assert "Пражский" in condense("Кто его возглавляет?", ru)
+
+
+def test_a_question_with_its_own_subject_is_left_alone() -> None:
+    history = _turns("What is the Prague Process?", "A migration dialogue [1].")
+    question = "When did the European Migration Network publish its first annual report on asylum?"
+    assert not is_follow_up(question, history)
+    assert condense(question, history) == question
+    assert condense("Who hosts it?", []) == "Who hosts it?"
+
+
+def test_conversation_keeps_questions_until_they_are_answered() -> None:
+    messages: list[dict[str, object]] = []
+    chat = Conversation(messages)  # type: ignore[arg-type]
+    chat.add_question("What is the Prague Process?")
+    chat.add_question("Who hosts it?")  # sent while the first answer was still coming
+    assert chat.unanswered(0) and chat.unanswered(1)
+    chat.record(0, "A migration dialogue [1].")
+    assert not chat.unanswered(0) and chat.unanswered(2)
+    assert chat.history(2) == [
+        {"role": "user", "content": "What is the Prague Process?"},
+        {"role": "assistant", "content": "A migration dialogue [1]."},
+    ]

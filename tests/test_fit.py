@@ -1,0 +1,63 @@
+"""The offline answerer's fitted model: the shipped file loads and was fitted on training sets only;
+the fitting finds the feature that marks the answer and the threshold that follows the policy."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from assistant.extract.features import FEATURES
+from assistant.extract.model import MODEL_FILE, load_model
+from evals.fit import MAX_FALSE_REFUSALS, Case, fit, fit_ranker, policy_threshold
+from evals.sets import SETS
+
+
+def test_the_shipped_model_loads_and_names_only_training_sets() -> None:
+    model = load_model()
+    assert len(model.weights) == len(FEATURES)
+    fitted_on = json.loads(MODEL_FILE.read_text(encoding="utf-8"))["fitted_on"]
+    assert fitted_on and all(SETS[name].role == "train" for name in fitted_on)
+    assert not any(SETS[name].role == "blind" for name in fitted_on)
+
+
+def _cases(n: int, seed: int = 3) -> list[Case]:
+    """Questions whose answer sentence has feature 0 high; the other features are noise. A third
+    of the questions are unanswerable: all their candidates are noise."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        x = rng.normal(size=(6, len(FEATURES)))
+        answerable = i % 3 != 0
+        facts = np.zeros((6, 1), dtype=bool)
+        if answerable:
+            x[2, 0] += 3.0
+            facts[2, 0] = True
+        out.append(Case(f"q{i}", answerable, x, facts, 1))
+    return out
+
+
+def test_the_ranker_puts_its_weight_on_the_feature_that_marks_the_answer() -> None:
+    w = fit_ranker(_cases(240))
+    assert w[0] > 1.0
+    assert w[0] > 2 * float(np.abs(w[1:]).max())
+
+
+def test_fitted_answers_find_the_facts_and_refuse_within_the_policy() -> None:
+    cases = _cases(60)
+    f = fit(cases, rounds=1)
+    stated, refused = [], []
+    for c in cases:
+        z = c.x @ f.weights
+        if c.answerable:
+            stated.append(bool(z.max() >= f.threshold and c.facts[int(np.argmax(z))].any()))
+            refused.append(bool(z.max() < f.threshold))
+    assert np.mean(stated) > 0.8
+    assert np.mean(refused) <= MAX_FALSE_REFUSALS + 1e-9
+
+
+def test_policy_threshold_refuses_at_most_the_allowed_share() -> None:
+    outcomes = [(float(z), 1.0, True) for z in range(20)] + [(-5.0, 0.0, False)]
+    t = policy_threshold(outcomes)
+    refused = sum(z < t for z, _, a in outcomes if a) / 20
+    assert refused <= MAX_FALSE_REFUSALS and t > 0
