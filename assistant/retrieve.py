@@ -201,10 +201,11 @@ class HybridRetriever(BaseRetriever):
                 leg_scores.setdefault(cid, {})[name] = float(hit.score or 0.0)
         self.last_leg_scores = leg_scores
         ranked = sorted(fused, key=lambda c: -fused[c])
-        chosen = _diverse(ranked, nodes, self.k - self.reserve, self.works)
-        if self.reserve:
+        reserve = min(self.reserve, self.k // 2)  # a small k keeps its best fused hits first
+        chosen = _diverse(ranked, nodes, self.k - reserve, self.works)
+        if reserve:
             rest = [c for c in sorted(dense, key=lambda c: -dense[c]) if c not in chosen]
-            chosen += _diverse(rest, nodes, self.reserve, self.works)
+            chosen += _diverse(rest, nodes, reserve, self.works)
             chosen += [c for c in _diverse(ranked, nodes, self.k, self.works) if c not in chosen]
         return [NodeWithScore(node=nodes[c], score=fused[c]) for c in chosen[: self.k]]
 
