@@ -1,5 +1,5 @@
-"""python -m evals run | score | gate | checker: each verb a few lines that call evals.run and
-evals.report."""
+"""python -m evals run | score | gate | checker | validate: each verb a few lines that call
+evals.run and evals.report."""
 
 from __future__ import annotations
 
@@ -103,6 +103,22 @@ def cmd_gate(args: argparse.Namespace) -> int:
     return 0 if result["passed"] else 1
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Schema and evidence problems of question files, one line each; 1 when there are any."""
+    from evals.validate import validate
+
+    if not (args.files or args.set):
+        raise UserError("name question files or a --set")
+    settings = _settings(args)
+    paths = [Path(f) for f in args.files] or SETS[args.set].paths
+    problems = validate(paths, Path(settings.corpus_dir))
+    for problem in problems:
+        print(problem)
+    cases = len(read_cases(paths))
+    print(f"{cases} cases in {len(paths)} file(s), {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_checker(args: argparse.Namespace) -> int:
     settings = _settings(args)
     result = runs.evaluate_checker(settings, Path(args.pairs), runs.make_similarity(settings))
@@ -170,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checker.add_argument("--json", action="store_true", help="print JSON")
     checker.set_defaults(func=cmd_checker)
+    validate = sub.add_parser(
+        "validate",
+        parents=[_common_parent()],
+        help="check question files: schema, and every evidence quote in its document",
+    )
+    validate.add_argument("files", nargs="*", help="JSONL question files")
+    validate.add_argument("--set", choices=sorted(SETS), help="a named set (checked on its corpus)")
+    validate.set_defaults(func=cmd_validate)
     return parser
 
 

@@ -1,11 +1,9 @@
 """The question sets, the corpus each one is about, and whether it may be used for fitting.
 
 `train` sets fit the offline answerer's weights and thresholds (`python -m evals.fit`) and may be
-read to
-fix things. `blind` sets were written by someone who saw no code and are only ever measured: the
-headline figures come from them. Once a blind set's failures are read to fix things, move it to
-`train`
-(and write a new blind one).
+read to fix things. `blind` sets were written by someone who saw no code and are only ever
+measured: the headline figures come from them. Once a blind set's failures are read to fix
+things, move it to `train` (and write a new blind one).
 """
 
 from __future__ import annotations

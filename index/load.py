@@ -117,7 +117,24 @@ def _docx_text(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:
         raise LoadError(f"{path.name}: unreadable .docx ({exc.__class__.__name__})") from None
-    return "\n\n".join(p.text for p in document.paragraphs)
+    return "\n\n".join(_docx_blocks(document))
+
+
+def _docx_blocks(document: Any) -> Iterator[str]:
+    """Paragraphs and tables in the order the body holds them; a table row is one line with its
+    cells separated by tabs (as HTML tables are extracted), a cell merged across columns once."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            yield block.text
+        elif isinstance(block, Table):
+            rows = []
+            for row in block.rows:
+                cells = [c.text.strip() for c in dict.fromkeys(row.cells)]
+                rows.append("\t".join(" ".join(c.split()) for c in cells))
+            yield "\n".join(rows)
 
 
 def _html_text(raw: str) -> str:

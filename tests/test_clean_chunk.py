@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.settings import Settings
 from index.chunk import chunk_document
 from index.clean import clean
-from index.load import load_document
+from index.load import load_document, read_text
 from index.prepare import Lines, boilerplate
 from tests.conftest import CORPUS
 
@@ -78,3 +80,23 @@ def test_chunk_ids_are_stable() -> None:
     b = chunk_document(doc.doc_id, clean(doc.text), 160, 1)
     assert [c.chunk_id for c in a] == [c.chunk_id for c in b]
     assert [(c.start, c.end) for c in a] == [(c.start, c.end) for c in b]
+
+
+def test_docx_tables_are_read_in_place_one_row_a_line(tmp_path: Path) -> None:
+    """A memo's table (dates, attendance, deadlines) is text the index cites, between the
+    paragraphs it stands between; a cell merged across columns is read once."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Back-to-office report")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text, table.cell(0, 1).text, table.cell(0, 2).text = "Dates", "27 April", "x"
+    table.cell(1, 0).merge(table.cell(1, 2)).text = "60 officials from 27 countries"
+    document.add_paragraph("Next steps follow.")
+    path = tmp_path / "memo.docx"
+    document.save(str(path))
+    assert read_text(path).split("\n\n") == [
+        "Back-to-office report",
+        "Dates\t27 April\tx\n60 officials from 27 countries",
+        "Next steps follow.",
+    ]

@@ -14,6 +14,8 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings, load_settings
 from evals import metrics, report, run
 from evals.__main__ import main
+from evals.sets import CORPORA, SETS
+from evals.validate import validate
 
 QUOTE = "The Prague Process Joint Declaration was signed in April 2009."
 
@@ -266,3 +268,35 @@ def test_run_eval_writes_the_reports(indexed: Settings, runtime: Runtime, tmp_pa
 def test_scoring_answers_of_no_gold_case_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(AssistantError, match="No saved answer"):
         run.score_records([{"id": "nope", "answer": ""}], [_case()], load_settings(env={}))
+
+
+@pytest.mark.parametrize("name", sorted(SETS))
+def test_every_question_set_is_valid_on_its_corpus(name: str) -> None:
+    """The schema holds and every evidence quote stands in its document (DOCX tables and reflowed
+    PDF lines included), so a metric never scores against a quote the corpus lacks."""
+    qset = SETS[name]
+    assert validate(qset.paths, CORPORA[qset.corpus].corpus_dir) == []
+
+
+def test_validate_names_each_broken_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "overview-en.txt").write_text("Overview\n\n" + QUOTE + "\n", encoding="utf-8")
+    cases = [
+        _case(),
+        _case(id="t-2", evidence=[{"doc_id": "overview-en", "quote": "Signed in May 2010."}]),
+        _case(id="t-3", language="de", expected_sources=["nowhere"]),
+        _case(id="t-2"),
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in cases), encoding="utf-8")
+    assert main(["validate", str(path), "--corpus", str(corpus)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "set.jsonl: t-2: evidence quote not found in overview-en: 'Signed in May 2010.'",
+        "set.jsonl: t-3: language 'de' is not one of ['cs', 'en', 'ru']",
+        "set.jsonl: t-3: expected source 'nowhere' is not in the corpus",
+        "set.jsonl: t-2: duplicate id",
+    ]
