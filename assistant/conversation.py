@@ -69,8 +69,12 @@ def subject_of(history: Sequence[Turn]) -> str:
             for w in re.findall(r"[\w’'-]+", text)
             if fold(w) not in STOPWORDS and fold(w) not in frame and len(w) > 1
         ]
-        if names or words:
-            return " ".join(names) if names else " ".join(words[:10])
+        if sum(len(n.split()) for n in names) >= 2:
+            return " ".join(names)
+        if words:  # one capitalised word is not a subject: 'Evropské' of 'Evropské migrační sítě'
+            return " ".join(words[:10])
+        if names:
+            return " ".join(names)
     return ""
 
 
@@ -85,8 +89,12 @@ def _items(answer: str) -> list[str]:
     if len(listed) >= 2:
         return listed
     body = _MARKERS.sub("", answer)
+    numbered = re.split(r"(?:^|\s)\(?\d{1,2}[).]\s+", body)  # '1) …; 2) …' written inline
+    if len(numbered) >= 3:
+        return [p.strip(" .;,") for p in numbered[1:] if p.strip(" .;,")]
     tail = body.split(":", 1)[1] if ":" in body else body
-    parts = [p.strip(" .") for p in re.split(r";|,| and | a | и ", tail) if p.strip(" .")]
+    split = r";" if tail.count(";") >= 1 else r";|,| and | a | и "  # 'a, b & c; d' is two items
+    parts = [p.strip(" .") for p in re.split(split, tail) if p.strip(" .")]
     return parts if len(parts) >= 2 else []
 
 
@@ -103,9 +111,10 @@ def _with_item(question: str, answer: str) -> str:
     return question[: m.start()] + item + question[m.end() :]
 
 
-def _elliptic(previous: str, part: str) -> str:
+def _elliptic(previous: str, part: str, subject: str) -> str:
     """The question before with the new part: its years replaced by the part's ("and in 2022?"), or
-    the part added ("а по данным Евростата?")."""
+    the part added ("а по данным Евростата?"); a part naming no one asks another thing of the same
+    subject ("а бюджет?" after "когда стартовал PP DATA?" is the budget of PP DATA, not a date)."""
     new, old = re.findall(r"\b(?:19|20)\d{2}\b", part), re.findall(r"\b(?:19|20)\d{2}\b", previous)
     if (
         new
@@ -119,6 +128,8 @@ def _elliptic(previous: str, part: str) -> str:
         for before, after in zip(old, new):
             previous = previous.replace(before, after, 1)
         return f"{previous}?"
+    if subject and not new and not entities(part) and len(re.findall(r"\w+", part)) <= 4:
+        return f"{part} ({subject})?"
     return f"{previous} — {part}?"
 
 
@@ -131,7 +142,7 @@ def condense(question: str, history: Sequence[Turn] | None) -> str:
         return replaced
     body = question.strip().rstrip("?").strip()
     if not wh_word(question):  # elliptic: "and in 2022?", "а по данным Евростата?"
-        return _elliptic(_last(history, "user").strip().rstrip("?"), body)
+        return _elliptic(_last(history, "user").strip().rstrip("?"), body, subject_of(history))
     subject = subject_of(history)
     return f"{body} ({subject})?" if subject else question
 

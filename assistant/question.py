@@ -84,6 +84,10 @@ _LIST = (
     # which partner organisations, what states (not 'what is', 'what does')
     r"|^\W*(?:and |a )?(?:which|what) (?!(?:is|was|does|has|kinds?)\b)(?:\w+ ){0,2}\w{3,}s\b"
     r"|^\W*(?:\w+ )?(?:ktere|jake|kteri|jaci|kterych|jakych|kterymi|jakymi)\b"  # Czech plural
+    # who takes part: the participants, many of them
+    r"|\bwho (?:takes? part|participates?|is involved|are involved|are (?:the )?(?:members|"
+    r"participants|partners))|\bkdo (?:se )?(?:ucastni|podili|je zapojen|jsou clen)"
+    r"|\bкто (?:участвует|входит|является участник)"
 )
 _BROAD = (
     r"\bhow (?:does|do|did) .* (?:work|function|operate)|\bhow (?:is|are|was|were) .* "

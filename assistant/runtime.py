@@ -248,6 +248,11 @@ class Runtime:
         shared = [t for term in terms for t in self.keyword.sharing_cognate(cognate(term))]
         return list(dict.fromkeys([*self.knowledge.expand(terms), *spelled, *shared]))
 
+    def spell_out(self, question: str) -> str:
+        """The question with each initialism the corpus never defines written out ('emn' ->
+        'emn (European Migration Network)'), from the names the corpus repeats."""
+        return self.knowledge.spell_out(question, self.keyword.has)
+
     def document_text(self, doc_id: str) -> str:
         """The full source text of an indexed document (what citation offsets refer to)."""
         from index.load import read_text

@@ -85,9 +85,7 @@ def ask_stream(
     runtime.refresh()
     t0 = time.perf_counter()
     turn = _prepare(question, settings, answer_language)
-    turn.standalone = runtime.answerer.rewrite(turn.text, history or [], turn.asked) or condense(
-        turn.text, history
-    )
+    turn.standalone = _standalone(runtime, turn, history)
     passages = gather_passages(
         runtime, turn.standalone, turn.asked, turn.lang, settings.top_k, filters
     )
@@ -105,6 +103,13 @@ def ask_stream(
         "total": (t3 - t0) * 1000,
     }
     yield replace(answer, id=id or uuid.uuid4().hex[:12], timings_ms=timings)
+
+
+def _standalone(runtime: Runtime, turn: _Turn, history: Sequence[Turn] | None) -> str:
+    """The question as retrieval sees it: a follow-up made standalone (by the model where the
+    backend rewrites, else offline), initialisms the corpus never defines written out."""
+    rewritten = runtime.answerer.rewrite(turn.text, history or [], turn.asked)
+    return runtime.spell_out(rewritten or condense(turn.text, history))
 
 
 def _write(

@@ -30,6 +30,7 @@ from assistant.extract.model import MODEL_FILE, AnswerModel, load_model
 from assistant.question import analyse
 from assistant.runtime import Runtime
 from assistant.settings import load_settings
+from evals.fit_weights import bounded, conditional_logit
 from evals.metrics import form_found
 from evals.run import read_jsonl
 from evals.sets import QuestionSet, settings_for, training_sets
@@ -76,7 +77,7 @@ def collect(qset: QuestionSet, runtime: Runtime) -> list[Case]:
     out = []
     for path in qset.paths:
         for case in read_jsonl(path):
-            question = condense(case["question"], case.get("history") or [])
+            question = runtime.spell_out(condense(case["question"], case.get("history") or []))
             asked = detect_language(case["question"])
             lang = asked if asked in ("en", "cs", "ru") else "en"
             passages = gather_passages(runtime, question, asked, lang, runtime.settings.top_k)
@@ -101,24 +102,11 @@ def collect(qset: QuestionSet, runtime: Runtime) -> list[Case]:
 
 
 def fit_ranker(cases: list[Case], l2: float = 0.1) -> np.ndarray:
-    """Conditional-logit weights: the softmax over a question's candidates should fall on those that
-    state an expected fact."""
-    from scipy.optimize import minimize
-
-    data = [(c.x, c.facts.any(axis=1)) for c in cases if c.answerable and c.facts.any()]
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        total, grad = l2 * float(w @ w) / 2, l2 * w.copy()
-        for x, y in data:
-            z = x @ w
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            mass = max(float(p[y].sum()), 1e-12)
-            total -= np.log(mass)
-            grad -= (p * y) @ x / mass - p @ x
-        return total, grad
-
-    return np.asarray(minimize(loss, np.zeros(len(FEATURES)), jac=True, method="L-BFGS-B").x)
+    """Conditional-logit weights over the answerable cases that have a candidate stating a fact."""
+    return conditional_logit(
+        [(c.x, np.asarray(c.facts.any(axis=1))) for c in cases if c.answerable and c.facts.any()],
+        l2,
+    )
 
 
 def _outcomes(cases: list[Case], w: np.ndarray, extra: float) -> list[tuple[float, float, bool]]:
@@ -191,6 +179,7 @@ def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
             for step in (-1.0, -0.5, -0.25, 0.25, 0.5, 1.0):
                 trial = w.copy()
                 trial[i] += step * scale[i]
+                trial = bounded(trial)
                 u, _, e = evaluate(trial)
                 if u > best_u + 1e-9:
                     w, best_u, best_e = trial, u, e

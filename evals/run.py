@@ -53,7 +53,7 @@ def ask_case(case: dict[str, Any], runtime: Runtime) -> dict[str, Any]:
         AssistantError
     ) as exc:  # an invalid question is scored as a refusal; a missing index stops the run
         record = {"id": case["id"], "question": case["question"], "error": str(exc)}
-    query = condense(case["question"], case.get("history") or [])
+    query = runtime.spell_out(condense(case["question"], case.get("history") or []))
     passages = runtime.search(query, k=5, lang=detect_language(case["question"]))
     record["retrieved"] = [p.doc_id for p in passages]
     return record

@@ -51,7 +51,9 @@ SETS = {
         QuestionSet("heldout1", ("heldout.jsonl",), "product", "train"),
         QuestionSet("heldout2", ("heldout2.jsonl",), "product", "train"),
         QuestionSet("heldout3", ("heldout3.jsonl",), "product", "blind"),
-        QuestionSet("heldout4", ("heldout4.jsonl",), "product", "blind"),
+        # heldout4 was blind (measured once, 2026-12-01); its failures were then read: training
+        QuestionSet("heldout4", ("heldout4.jsonl",), "product", "train"),
+        QuestionSet("heldout5", ("heldout5.jsonl",), "product", "blind"),
         QuestionSet(
             "dev-gold",
             ("dev-gold-pp.jsonl", "dev-gold-icmpd.jsonl", "dev-gold-cz.jsonl", "dev-gold-eu.jsonl"),
@@ -60,6 +62,7 @@ SETS = {
         ),
         QuestionSet("dev-heldout-a", ("dev-heldout-a.jsonl",), "dev", "blind"),
         QuestionSet("dev-heldout-b", ("dev-heldout-b.jsonl",), "dev", "blind"),
+        QuestionSet("dev-heldout-c", ("dev-heldout-c.jsonl",), "dev", "blind"),
     ]
 }
 

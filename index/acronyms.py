@@ -132,3 +132,58 @@ def translated_definitions(text: str, known: dict[str, int]) -> list[Definition]
 
 def content_words(expansion: str) -> int:
     return sum(1 for w in _WORD.findall(expansion) if w.lower() not in SMALL)
+
+
+_CAPITALISED = re.compile(r"[A-ZÀ-ŽА-ЯЁ][a-zà-žа-яё’'\-]+")
+MAX_NAMES = 40  # per document: the names it repeats most
+
+
+def names(text: str) -> list[list[object]]:
+    """The multiword names a document writes with capitals ('European Migration Network',
+    'National Contact Point'), most repeated first, each with how often it occurs (a longer name
+    counts for the names within it): what an initialism a user types and the corpus never defines
+    ('emn', 'pp') can stand for."""
+    counts: dict[str, int] = {}
+    for segment in _SEGMENT.split(text):
+        words = _WORD.findall(segment)
+        run: list[str] = []
+        for w in [*words, ""]:
+            if _CAPITALISED.fullmatch(w) or (run and w.lower() in SMALL and w.islower()):
+                run.append(w)
+                continue
+            for name in _inner_names(run):
+                counts[name] = counts.get(name, 0) + 1
+            run = []
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NAMES]
+    return [[name, n] for name, n in ranked]
+
+
+_SEGMENT = re.compile(r"[\t\n,;:.!?()\"“”„«»|/]+")
+
+
+def _inner_names(run: list[str]) -> list[str]:
+    """Every stretch of 2–6 capitalised words of a run that starts and ends with one."""
+    out = []
+    for i, first in enumerate(run):
+        if first.lower() in SMALL:
+            continue
+        for j in range(i + 1, min(len(run), i + 9)):
+            inner = run[i : j + 1]
+            content = sum(1 for w in inner if w.lower() not in SMALL)
+            if run[j].lower() not in SMALL and 2 <= content <= 6:
+                out.append(" ".join(inner))
+    return out
+
+
+def initials(name: str) -> str:
+    """The letters of a name's content words: 'Prague Process' -> 'pp'."""
+    return "".join(w[0].lower() for w in _WORD.findall(name) if w.lower() not in SMALL)
+
+
+_CAPS = re.compile(r"(?<![\w-])[A-ZÀ-ŽА-ЯЁ]{2,6}(?![\w-])")
+
+
+def capitals(text: str) -> list[str]:
+    """The words a document writes in capitals only ('PP', 'DATA', 'EMN'), each once: a user's
+    'pp' is then a written-out initialism, not an ordinary word."""
+    return sorted(set(_CAPS.findall(text)))

@@ -62,6 +62,13 @@ class KeywordIndex:
                     self._cognates.setdefault(mark, []).append(term)
         return self._cognates.get(key, [])[:limit]
 
+    def has(self, word: str) -> bool:
+        """The corpus has the word (analysed as any of its languages would analyse it)."""
+        if self.model is None:
+            return False
+        vocab = self.model.vocab_dict  # type: ignore[attr-defined]
+        return any(t in vocab for lang in ("en", "cs", "ru") for t in analyze(word, lang))
+
     def starting_with(self, prefix: str, limit: int = 4) -> list[str]:
         """Index terms that start with a prefix of five or more letters (names across spellings)."""
         if self.model is None or len(prefix) < 5:

@@ -32,7 +32,9 @@ from index.store import Manifest, open_client
 # 5: HTML list items keep a '- ' mark
 # 6: a sentence is embedded with its section heading (or the document title)
 # 7: HTML table cells apart (tabs)
-CLEANING_VERSION = 7
+# 8: DOCX tables read in place, one row a line; 9: capitalised names and capitals-only words
+# recorded (what a user's initialism stands for)
+CLEANING_VERSION = 9
 
 
 @dataclass

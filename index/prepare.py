@@ -5,10 +5,17 @@ changes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from index.acronyms import Definition, content_words, definitions, translated_definitions
+from index.acronyms import (
+    Definition,
+    capitals,
+    content_words,
+    definitions,
+    names,
+    translated_definitions,
+)
 from index.boilerplate import find_boilerplate, line_keys, short_keys
 from index.chunk import Chunk, chunk_document
 from index.clean import CleanText, clean
@@ -48,9 +55,17 @@ class Prepared:
     lines: Lines
     dropped: list[str]  # keys of its lines removed as boilerplate
     acronyms: list[list[Any]]  # [acronym, expansion, source start, source end]
+    names: list[list[Any]] = field(default_factory=list)  # [capitalised name, occurrences]
+    capitals: list[str] = field(default_factory=list)  # words written in capitals only
 
     def record(self) -> dict[str, Any]:
-        return {**self.lines.record(), "dropped": " ".join(self.dropped), "acronyms": self.acronyms}
+        return {
+            **self.lines.record(),
+            "dropped": " ".join(self.dropped),
+            "acronyms": self.acronyms,
+            "names": self.names,
+            "capitals": " ".join(self.capitals),
+        }
 
 
 def boilerplate(lines: dict[str, Lines]) -> frozenset[str]:
@@ -90,7 +105,13 @@ def prepare(
     chunks = chunk_document(doc.doc_id, cleaned, config.chunk_tokens, config.chunk_overlap)
     found = definitions(cleaned.text) + translated_definitions(cleaned.text, known or {})
     return Prepared(
-        doc, chunks, lines, dropped(lines, chrome), [_source(d, cleaned) for d in found]
+        doc,
+        chunks,
+        lines,
+        dropped(lines, chrome),
+        [_source(d, cleaned) for d in found],
+        names(cleaned.text),
+        capitals(cleaned.text),
     )
 
 

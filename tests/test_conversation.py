@@ -69,3 +69,29 @@ def test_conversation_keeps_questions_until_they_are_answered() -> None:
         {"role": "user", "content": "What is the Prague Process?"},
         {"role": "assistant", "content": "A migration dialogue [1]."},
     ]
+
+
+def test_an_ordinal_counts_the_numbered_items_written_inline() -> None:
+    history = _turns(
+        "What are the thematic areas?",
+        "There are six: 1) illegal migration; 2) integration; 3) return & reintegration; "
+        "4) migration, mobility & development; 5) legal migration; 6) asylum.",
+    )
+    assert condense("what's the fifth one exactly?", history) == "what's legal migration exactly?"
+    assert "mobility & development" in condense("and the fourth one?", history)
+
+
+def test_a_bare_noun_asks_another_thing_of_the_same_subject() -> None:
+    """'а бюджет?' after a question about when PP DATA started asks for the budget of PP DATA: the
+    'when' of the question before must not come along."""
+    history = _turns("когда стартовал проект PP DATA?", "1 января 2018 [1].")
+    out = condense("а бюджет?", history)
+    assert "PP DATA" in out and "когда" not in out and "бюджет" in out
+
+
+def test_one_capitalised_word_is_not_the_whole_subject() -> None:
+    history = _turns(
+        "Kdo je českým národním kontaktním místem Evropské migrační sítě?", "Odbor [1]."
+    )
+    out = condense("A kdy byla ta síť oficiálně zřízena?", history)
+    assert "Evropské migrační sítě" in out

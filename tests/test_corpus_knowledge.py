@@ -3,7 +3,10 @@ acronyms with their spans, sentences, languages, cognates. Small hand-made input
 
 from __future__ import annotations
 
-from index.acronyms import definitions, translated_definitions
+from types import SimpleNamespace
+
+from assistant.knowledge import CorpusKnowledge
+from index.acronyms import capitals, definitions, names, translated_definitions
 from index.boilerplate import find_boilerplate, line_keys, short_keys
 from index.clean import clean
 from index.language import cognate, detect_language, split_sentences
@@ -164,3 +167,49 @@ def test_international_words_share_a_cognate_key_across_languages() -> None:
     keys = {cognate(w) for w in ("declara", "deklar", "деклара")}
     assert len(keys) == 1 and "" not in keys
     assert cognate("azyl") == ""  # too short to tell
+
+
+def _knowing(*texts: str) -> CorpusKnowledge:
+    """Knowledge as ingest records it for these documents."""
+    documents = {
+        f"d{i}": {
+            "meta": {"language": "en"},
+            "acronyms": [[d.acronym, d.expansion, d.start, d.end] for d in definitions(t)],
+            "names": names(t),
+            "capitals": " ".join(capitals(t)),
+        }
+        for i, t in enumerate(texts)
+    }
+    return CorpusKnowledge.from_manifest(SimpleNamespace(documents=documents))
+
+
+NETWORK = (
+    "The European Migration Network collects information. Outputs of the European Migration "
+    "Network are reports.\nThe European Migration Network has National Contact Points; each "
+    "National Contact Point answers queries. Prague Process: Dialogue and Training in Action (PP "
+    "DATA) supports the Prague Process.\n"
+    "Prague Process states meet yearly."
+)
+
+
+def test_capitalised_names_the_corpus_repeats_are_mined_with_their_counts() -> None:
+    mined = dict((str(n), c) for n, c in names(NETWORK))
+    assert mined["European Migration Network"] == 3 and mined["Prague Process"] == 3
+    assert "Outputs of the European Migration Network" in mined  # its own initials: harmless
+    assert not any(n.startswith("The ") for n in mined)  # small words never end or start one
+    assert capitals(NETWORK) == ["DATA", "PP"]
+
+
+def test_an_initialism_the_corpus_never_defines_is_written_out() -> None:
+    """A user's 'emn' or 'пп' stands for the name the corpus repeats with those initials; a common
+    word ('ta', 'the') and a defined multiword acronym ('PP DATA') stay as they are."""
+    k = _knowing(NETWORK)
+    known = {"network", "data", "project"}.__contains__
+    assert k.spell_out("emn czech ncp which dept?", known) == (
+        "emn (European Migration Network) czech ncp (National Contact Point) which dept?"
+    )
+    assert k.spell_out("kolik statu je v pp", known) == "kolik statu je v pp (Prague Process)"
+    assert k.spell_out("пп когда", known) == "пп (Prague Process) когда"
+    assert k.spell_out("Who funds PP DATA? And ta síť?", known) == "Who funds PP DATA? And ta síť?"
+    assert k.expansions("EMN")[0].text == "European Migration Network"
+    assert k.initialism("xyz") == ""

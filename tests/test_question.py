@@ -80,6 +80,9 @@ def test_yes_no_questions(text: str, lang: str, yes_no: bool) -> None:
         ("Které státy se účastní?", "cs"),
         ("Перечисли приоритеты плана", "ru"),
         ("Какие страны участвуют?", "ru"),
+        ("Who takes part in the Prague Process?", "en"),  # the participants, not one person
+        ("Kdo se účastní Pražského procesu?", "cs"),
+        ("Кто участвует в Пражском процессе?", "ru"),
     ],
 )
 def test_list_questions(text: str, lang: str) -> None:
@@ -88,7 +91,11 @@ def test_list_questions(text: str, lang: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "lang"),
-    [("What is the Prague Process?", "en"), ("What does SOM stand for?", "en")],
+    [
+        ("What is the Prague Process?", "en"),
+        ("What does SOM stand for?", "en"),
+        ("Who chairs the Strategic Group?", "en"),
+    ],
 )
 def test_singular_what_questions_are_not_lists(text: str, lang: str) -> None:
     assert not analyse(text, lang).listing
