@@ -10,6 +10,11 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "yes": {"en": "Yes.", "cs": "Ano.", "ru": "Да."},
     "no": {"en": "No.", "cs": "Ne.", "ru": "Нет."},
+    "undecided": {
+        "en": "The documents do not say so directly.",
+        "cs": "Dokumenty to přímo neuvádějí.",
+        "ru": "В документах это прямо не сказано.",
+    },
     "closest": {
         "en": "Closest documents",
         "cs": "Nejbližší dokumenty",

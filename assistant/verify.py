@@ -28,7 +28,7 @@ _MARKER_ONLY = re.compile(r"\[(\d+)\]")
 _FIXED = re.compile(
     "|".join(  # lines the assistant composes itself around quoted evidence
         re.sub(r"\\\{\w+\\\}", ".*", re.escape(t))
-        for key in ("foreign_evidence", "conflict", "yes", "no")
+        for key in ("foreign_evidence", "conflict", "yes", "no", "undecided")
         for t in messages.TEXTS[key].values()
     )
 )

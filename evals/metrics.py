@@ -169,6 +169,8 @@ def verdict_of(answer: str, abstained: bool) -> str:
     for key in ("yes", "no"):
         if first in messages.TEXTS[key].values():
             return key
+    if first in messages.TEXTS["undecided"].values():
+        return "not stated"
     return ""
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from assistant.errors import AssistantError
+from assistant.evidence import Evidence
+from assistant.extract.verdict import decide
 from assistant.runtime import Runtime
 from assistant.service import ask
-from assistant.types import Answer
+from assistant.types import Answer, Passage
+from evals.metrics import verdict_of
 
 
 def _assert_exact_citations(runtime: Runtime, answer: Answer) -> None:
@@ -224,6 +227,27 @@ def test_yes_no_question_opens_with_the_verdict_the_evidence_gives(runtime: Runt
     assert answer.text.splitlines()[0] == "Yes."
     assert "2009" in answer.text
     _assert_exact_citations(runtime, answer)
+
+
+def test_a_yes_no_question_the_evidence_does_not_decide_says_so_first(runtime: Runtime) -> None:
+    """No sentence says whether the Commission runs the Training Academy: the answer opens by saying
+    the documents do not say so directly (never a guessed Yes or No), then quotes what they say."""
+    answer = ask("Is the Training Academy run by the European Commission?", runtime=runtime)
+    first = answer.text.splitlines()[0]
+    assert first == "The documents do not say so directly.", answer.text
+    assert verdict_of(answer.text, answer.abstained) == "not stated"
+    _assert_exact_citations(runtime, answer)
+
+
+def _evidence(text: str) -> Evidence:
+    passage = Passage("c#0", "c", text, text, 0, len(text), 1.0, language="en")
+    return Evidence(text, text, 0, len(text), passage, 0)
+
+
+def test_a_sentence_that_excepts_the_asked_name_answers_no() -> None:
+    sentence = _evidence("All EU Member States except Denmark are members of the network.")
+    assert decide("Is Denmark a member of the network?", "en", sentence, 0.5, 1.0) is False
+    assert decide("Is Austria a member of the network?", "en", sentence, 0.5, 1.0) is not False
 
 
 def test_russian_question_is_answered_from_english_evidence_with_a_notice_line(

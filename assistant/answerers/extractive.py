@@ -117,7 +117,7 @@ class ExtractiveAnswerer:
                 evidence_score=accepted,
             )
         groups, differing = select(q, lang, ok, passages, self.model, self.max_sentences)
-        verdict = _verdict(q, lang, ok[0]) if q.yes_no else ""
+        verdict = _verdict(q, lang, ok[: self.max_sentences]) if q.yes_no else ""
         # the sources-differ line only for another document's value of the same thing
         slot = q.slot if differing else ""
         return compose(groups, lang, accepted, slot, verdict, bullets=q.broad and len(groups) > 1)
@@ -152,12 +152,17 @@ def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> 
     )
 
 
-def _verdict(q: Question, lang: str, best: Scored) -> str:
-    """'Yes.' or 'No.' when the best evidence decides the question (assistant/extract/verdict.py);
-    '' when it does not."""
-    row = dict(zip(FEATURES, best.row))
-    said = decide(q.text, lang, best.candidate.ev, row["lex"], row["hard_names"])
-    return "" if said is None else messages.text("yes" if said else "no", lang)
+def _verdict(q: Question, lang: str, best: list[Scored]) -> str:
+    """'Yes.' or 'No.' from the first of the best sentences that decides the question and holds all
+    of its names (assistant/extract/verdict.py); else the line saying the documents do not say so
+    directly: a yes/no question always gets its verdict first."""
+    for s in best:
+        row = dict(zip(FEATURES, s.row))
+        names = min(row["names"], row["hard_names"])
+        said = decide(q.text, lang, s.candidate.ev, row["lex"], names)
+        if said is not None:
+            return messages.text("yes" if said else "no", lang)
+    return messages.text("undecided", lang)
 
 
 __all__ = ["Asked", "ExtractiveAnswerer", "Scored", "SentenceIndex"]

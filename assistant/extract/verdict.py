@@ -33,7 +33,7 @@ def decide(question: str, lang: str, best: Evidence, wording: float, names: floa
         return fold(m.group(1)) in _YES
     if wording < 0.4 or names < 1.0:
         return None
-    if _denies_asked_term(question, text):
+    if _denies_asked_term(question, text) or _excepts_asked_name(question, text):
         return False
     return negated(question, lang) == negated(text, best.passage.language or lang)
 
@@ -43,6 +43,23 @@ def _denies_asked_term(question: str, text: str) -> bool:
     binding?' against 'political rather than legal'."""
     asked = {_key(w) for w in re.findall(r"\w+", question) if fold(w) not in STOPWORDS}
     return any(_key(m.group(1)) in asked for m in _CONTRAST.finditer(text) if len(m.group(1)) > 3)
+
+
+# 'all five partnerships except, in the case of the Czech Republic, the one with Belarus'
+_EXCEPT = re.compile(
+    r"\b(?:except(?: for)?|excluding|with the exception of|apart from|kromě|s výjimkou|vyjma|"
+    r"кроме|за исключением)\b(.{0,60})",
+    re.IGNORECASE,
+)
+
+
+def _excepts_asked_name(question: str, text: str) -> bool:
+    """A name the question asks about is what the sentence excepts: 'Is Denmark in the EMN?'
+    against 'all Member States except Denmark'."""
+    names = {_key(w) for w in re.findall(r"(?<=\w )([A-ZÀ-ŽА-ЯЁ]\w{3,})", question)}
+    return any(
+        _key(w) in names for m in _EXCEPT.finditer(text) for w in re.findall(r"\w+", m.group(1))
+    )
 
 
 def _key(word: str) -> str:
