@@ -26,7 +26,8 @@ def corpus_page(settings: Settings, runtime: Runtime) -> None:
     )
     if pick:
         st.text_area("Source text", runtime.document_text(pick), height=300, disabled=True)
-        if st.button(f"Remove {pick} from the corpus", key="remove"):
+        sure = st.checkbox(f"Delete the file of {pick} from the corpus folder", key="sure")
+        if st.button(f"Remove {pick} from the corpus", key="remove", disabled=not sure):
             try:
                 remove_document(settings.index, pick)
                 reindex(settings, "Removing…")

@@ -26,20 +26,21 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
             st.subheader(section)
             show_answer(_cached_answer(question, runtime), runtime, settings, f"ov{i}")
     with tab_glossary:
-        for term in onboarding.glossary(settings):
-            label = f"{term.acronym} — {term.expansion or 'not expanded in the documents'}"
+        terms = onboarding.glossary(settings)
+        for term in (t for t in terms if t.expansion):
+            label = f"{term.acronym} — {term.expansion}"
             with st.expander(label):
                 source = runtime.document_text(term.citation.doc_id)
                 st.markdown(highlighted_context(source, term.citation, 120), unsafe_allow_html=True)
                 st.caption(f"{term.citation.title} ({term.citation.doc_id})")
+        bare = [t.acronym for t in terms if not t.expansion]
+        if bare:
+            st.caption("Also used, never written out in the documents: " + ", ".join(bare))
     with tab_timeline:
         for event in onboarding.timeline(settings):
             c = event.citation
-            st.markdown(
-                f"**{event.when}** — {event.text}  \n<small>{c.title} · {c.doc_id}"
-                f" · characters {c.start}–{c.end}</small>",
-                unsafe_allow_html=False,
-            )
+            st.markdown(f"**{event.when}** — {event.text}")
+            st.caption(f"{c.title} · {c.doc_id} · characters {c.start}–{c.end}")
 
 
 def _cached_answer(question: str, runtime: Runtime) -> Answer:

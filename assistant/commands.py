@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, UserError
 from assistant.settings import Settings, load_settings
 
 
@@ -59,6 +59,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from assistant.service import clean_question
 
     settings = _settings(args)
+    if args.k < 1:
+        raise UserError(f"-k must be 1 or more (got {args.k})")
     query, _ = clean_question(args.query, settings.max_question_chars)
     passages = Runtime(settings).search(query, k=args.k)
     if args.json:
@@ -119,6 +121,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _read_batch(path: Path) -> list[dict[str, Any]]:
+    """The lines of a batch file; a line that is not a question gets an "error" and keeps its
+    place, so one bad line loses no other answer."""
     if not path.is_file():
         raise AssistantError(
             f'Cannot read {path}: pass a JSONL file with one {{"id", "question"}} per line'
@@ -129,14 +133,32 @@ def _read_batch(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             row = json.loads(line)
-            if not isinstance(row, dict) or not isinstance(row.get("question"), str):
-                raise ValueError
         except ValueError:
-            raise AssistantError(
-                f'{path}:{no}: not a JSON object with a "question" string'
-            ) from None
+            row = None
+        problem = _batch_problem(row)
+        if problem:
+            named = row if isinstance(row, dict) else {}
+            row = {
+                "id": str(named.get("id") or f"line {no}"),
+                "question": named.get("question") if isinstance(named.get("question"), str) else "",
+                "error": f"{path.name}:{no}: {problem}",
+            }
         rows.append(row)
     return rows
+
+
+def _batch_problem(row: Any) -> str:
+    """What makes a batch line unanswerable, or ''."""
+    if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+        return 'not a JSON object with a "question" string'
+    history = row.get("history") or []
+    turns_ok = isinstance(history, list) and all(
+        isinstance(t, dict)
+        and t.get("role") in ("user", "assistant")
+        and isinstance(t.get("content"), str)
+        for t in history
+    )
+    return "" if turns_ok else '"history" is not a list of {"role": "user"|"assistant", "content"}'
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -150,6 +172,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         for i, row in enumerate(rows, 1):
             rid = str(row.get("id") or i)
+            if "error" in row:
+                failures += 1
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                continue
             try:
                 answer = ask(
                     row["question"], history=row.get("history") or [], id=rid, runtime=runtime
@@ -163,6 +189,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     finally:
         if out is not sys.stdout:
             out.close()
+    if failures:
+        print(f'{failures} of {len(rows)} lines not answered (see their "error")', file=sys.stderr)
     return 1 if failures else 0
 
 
@@ -174,7 +202,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     runtime = Runtime(_settings(args))
     history: list[dict[str, str]] = []
     print(
-        "Ask about the Prague Process documents. Empty line or Ctrl-D to quit; /clear forgets the "
+        "Ask about the Prague Process documents. /quit or Ctrl-D to quit; /clear forgets the "
         "conversation."
     )
     while True:
@@ -183,9 +211,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
         except EOFError:
             return 0
         if not question:
+            continue
+        if question in ("/quit", "/exit"):
             return 0
         if question == "/clear":
             history.clear()
+            print("(conversation cleared)")
             continue
         try:
             final = None

@@ -46,7 +46,7 @@ def sentences(passage: Passage) -> list[Evidence]:
         quote = passage.raw[span.source_start - passage.start : span.source_end - passage.start]
         out.append(
             Evidence(
-                passage.text[span.start : span.end],
+                passage.text[span.start : span.end].replace("\n", " "),  # one running on
                 quote,
                 span.source_start,
                 span.source_end,

@@ -95,10 +95,10 @@ class CorpusKnowledge:
                 return word
             return f"{word} ({name})"
 
-        defined = [a for a in self.acronyms if " " in a and a in text]  # 'PP DATA' is one name
-        masked = text
-        for acronym in defined:
-            masked = masked.replace(acronym, "\0" * len(acronym))
+        masked = text  # a defined acronym of several words ('PP DATA', typed 'pp data') is one name
+        for acronym in (a for a in self.acronyms if " " in a):
+            pattern = r"(?<!\w)" + re.escape(acronym) + r"(?!\w)"
+            masked = re.sub(pattern, lambda m: "\0" * len(m.group()), masked, flags=re.IGNORECASE)
         parts, last = [], 0
         for m in re.finditer(r"(?<![\w\0-])[^\W\d_]{2,6}(?![\w\0-])", masked):
             parts += [text[last : m.start()], out(m)]

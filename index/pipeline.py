@@ -33,8 +33,8 @@ from index.store import Manifest, open_client
 # 6: a sentence is embedded with its section heading (or the document title)
 # 7: HTML table cells apart (tabs)
 # 8: DOCX tables read in place, one row a line; 9: capitalised names and capitals-only words
-# recorded (what a user's initialism stands for)
-CLEANING_VERSION = 9
+# recorded (what a user's initialism stands for); 10: a line ending in an abbreviation runs on
+CLEANING_VERSION = 10
 
 
 @dataclass

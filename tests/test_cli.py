@@ -73,6 +73,28 @@ def test_batch_with_history(
     assert "ICMPD" in rows[1]["answer"] and rows[2]["abstained"] is True
 
 
+def test_a_bad_batch_line_gets_its_error_and_loses_no_other_answer(
+    indexed: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    batch = tmp_path / "in.jsonl"
+    lines = [
+        json.dumps({"id": "q1", "question": "When was PP DATA officially launched?"}),
+        "{not json",
+        json.dumps({"id": "q3", "question": "and when?", "history": "oops"}),
+        json.dumps({"id": "q4", "question": "   "}),
+    ]
+    batch.write_text("\n".join(lines), encoding="utf-8")
+    assert main(["batch", str(batch), *_args(indexed)]) == 1
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["id"] for r in rows] == ["q1", "line 2", "q3", "q4"]
+    assert "2018" in rows[0]["answer"] and "error" not in rows[0]
+    assert "in.jsonl:2: not a JSON object" in rows[1]["error"]
+    assert '"history" is not a list' in rows[2]["error"] and rows[2]["question"] == "and when?"
+    assert "Empty question" in rows[3]["error"]
+    assert "3 of 4 lines not answered" in captured.err
+
+
 def test_search_json(indexed: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         main(["search", "European Migration Network outputs", "-k", "3", "--json", *_args(indexed)])
@@ -89,6 +111,7 @@ def test_search_json(indexed: Settings, capsys: pytest.CaptureFixture[str]) -> N
         (["ask", "   "], "Empty question"),
         (["batch", "/nonexistent/file.jsonl"], "Cannot read"),
         (["search", "?!"], "no words"),
+        (["search", "PP DATA", "-k", "0"], "-k must be 1 or more"),
     ],
 )
 def test_errors_are_one_line_with_the_fix(

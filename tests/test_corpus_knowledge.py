@@ -211,5 +211,29 @@ def test_an_initialism_the_corpus_never_defines_is_written_out() -> None:
     assert k.spell_out("kolik statu je v pp", known) == "kolik statu je v pp (Prague Process)"
     assert k.spell_out("пп когда", known) == "пп (Prague Process) когда"
     assert k.spell_out("Who funds PP DATA? And ta síť?", known) == "Who funds PP DATA? And ta síť?"
+    assert (
+        k.spell_out("what r the objectivs of pp data", known) == "what r the objectivs of pp data"
+    )
     assert k.expansions("EMN")[0].text == "European Migration Network"
     assert k.initialism("xyz") == ""
+
+
+def test_a_line_ending_in_an_abbreviation_runs_on_into_the_next() -> None:
+    """'Council Decision No.' / '2008/381/EC …' is one sentence, so the year of the decision stays
+    with it; a FAQ's 'No.' line and an 'etc.' before a new capitalised line still end."""
+    text = (
+        "Inaugurated by Council Decision No.\n2008/381/EC in May 2008. Next.\n"
+        "dialogy (např.\nMigrační dialog EU-Rusko).\n"
+        "Can I apply abroad?\nNo.\nAn application is lodged here.\n"
+        "We fund travel etc.\nThe next section."
+    )
+    assert [text[s.start : s.end] for s in split_sentences(text)] == [
+        "Inaugurated by Council Decision No.\n2008/381/EC in May 2008.",
+        "Next.",
+        "dialogy (např.\nMigrační dialog EU-Rusko).",
+        "Can I apply abroad?",
+        "No.",
+        "An application is lodged here.",
+        "We fund travel etc.",
+        "The next section.",
+    ]

@@ -25,6 +25,9 @@ _SENTENCE_END = re.compile(
     r"[.!?…]+[\"”’)\]]*(?=\s+[\"“„‘«(\[]?(\w))"
     r"|(?<=[^\W\d_]{3})\.(?=([^\W\d_])[^\W\d_])"  # a missing space: "partnerství.Česká"
 )
+# Of those, the ones a sentence may also end with ("… and so on, etc."): a line ending in one of
+# them runs on into the next line only when that line goes on in lower case or with a number.
+_MAY_END = {"no", "nos", "etc", "atd", "apod", "aj", "т.д", "т.п", "др", "пр"}
 # "1. 1. 2023", "24. a 25. října": a day or an ordinal, not the end of a sentence.
 _ORDINAL = re.compile(r"(?<![\d.])\d{1,2}\.$")
 
@@ -55,15 +58,20 @@ def _continues(line: str, stop: re.Match[str]) -> bool:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of cleaned text: each line is split at sentence ends."""
+    """Sentences of cleaned text: each line is split at sentence ends; a line that ends in an
+    abbreviation ("Council Decision No." / "2008/381/EC …", "např." / "Migrační dialog …") runs
+    on into the next one."""
     out: list[Sentence] = []
-    pos = 0
+    pos, carry, may_end = 0, -1, False  # carry: start of a sentence running on from a line above
     for line in text.split("\n"):
         line_start = pos
         pos += len(line) + 1
+        if carry >= 0 and (not line.strip() or (may_end and not _goes_on(line))):
+            out.append(_trimmed(text, carry, line_start - 1))
+            carry = -1
         if not line.strip():
             continue
-        start = line_start
+        start, carry = (carry if carry >= 0 else line_start), -1
         for m in _SENTENCE_END.finditer(line):
             if _continues(line, m):
                 continue
@@ -72,8 +80,27 @@ def split_sentences(text: str) -> list[Sentence]:
                 out.append(_trimmed(text, start, end))
             start = end
         if text[start : line_start + len(line)].strip():
-            out.append(_trimmed(text, start, line_start + len(line)))
+            abbreviation = _final_abbreviation(line)
+            if abbreviation:
+                carry, may_end = start, abbreviation in _MAY_END
+            else:
+                out.append(_trimmed(text, start, line_start + len(line)))
+    if carry >= 0:
+        out.append(_trimmed(text, carry, len(text)))
     return out
+
+
+def _final_abbreviation(line: str) -> str:
+    """The abbreviation the line ends with ('no', 'např'), or ''."""
+    word = re.search(r"([\w.]+)\.$", line.rstrip())
+    key = word.group(1).lower().rstrip(".") if word else ""
+    return key if key in _ABBREVIATIONS else ""
+
+
+def _goes_on(line: str) -> bool:
+    """The line continues a sentence: it starts in lower case or with a number."""
+    first = line.lstrip()[:1]
+    return bool(first) and (first.islower() or first.isdigit())
 
 
 def _trimmed(text: str, start: int, end: int) -> Sentence:
