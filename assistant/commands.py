@@ -11,6 +11,7 @@ from typing import Any
 
 from assistant.errors import AssistantError, UserError
 from assistant.settings import Settings, load_settings
+from assistant.types import is_history
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -151,14 +152,9 @@ def _batch_problem(row: Any) -> str:
     """What makes a batch line unanswerable, or ''."""
     if not isinstance(row, dict) or not isinstance(row.get("question"), str):
         return 'not a JSON object with a "question" string'
-    history = row.get("history") or []
-    turns_ok = isinstance(history, list) and all(
-        isinstance(t, dict)
-        and t.get("role") in ("user", "assistant")
-        and isinstance(t.get("content"), str)
-        for t in history
-    )
-    return "" if turns_ok else '"history" is not a list of {"role": "user"|"assistant", "content"}'
+    if is_history(row.get("history") or []):
+        return ""
+    return '"history" is not a list of {"role": "user"|"assistant", "content"}'
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

@@ -32,6 +32,10 @@ class CorpusKnowledge:
     acronyms: dict[str, list[Expansion]] = field(default_factory=dict)
     names: dict[str, dict[str, int]] = field(default_factory=dict)  # initials -> name -> count
     capitals: set[str] = field(default_factory=set)  # words the corpus writes in capitals only
+    # the written-out initialisms, asked for every candidate sentence a question's name is sought in
+    _spelled: dict[str, list[Expansion]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_manifest(cls, manifest: Any) -> CorpusKnowledge:
@@ -57,8 +61,12 @@ class CorpusKnowledge:
         found = self.acronyms.get(acronym, [])
         if found:
             return found
-        name = self.initialism(acronym)
-        return [Expansion(name, frozenset(analyze(name)), "", 0, 0)] if name else []
+        if acronym not in self._spelled:
+            name = self.initialism(acronym)
+            self._spelled[acronym] = (
+                [Expansion(name, frozenset(analyze(name)), "", 0, 0)] if name else []
+            )
+        return self._spelled[acronym]
 
     def initialism(self, word: str) -> str:
         """The capitalised name the corpus repeats whose initials the word spells ('emn' ->

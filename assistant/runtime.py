@@ -19,6 +19,7 @@ from llama_index.core.vector_stores.utils import metadata_dict_to_node
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.answerers import Answerer, ExtractiveAnswerer, make_answerer
+from assistant.conversation import condense
 from assistant.errors import AssistantError, NoIndexError
 from assistant.knowledge import CorpusKnowledge
 from assistant.retrieve import (
@@ -30,7 +31,7 @@ from assistant.retrieve import (
     to_passage,
 )
 from assistant.settings import Settings
-from assistant.types import Passage, Similarity
+from assistant.types import Passage, Similarity, Turn
 from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
 from index.generation import SENTENCES
 from index.keyword import KeywordIndex
@@ -252,6 +253,11 @@ class Runtime:
         """The question with each initialism the corpus never defines written out ('emn' ->
         'emn (European Migration Network)'), from the names the corpus repeats."""
         return self.knowledge.spell_out(question, self.keyword.has)
+
+    def standalone(self, question: str, history: Sequence[Turn] | None = None) -> str:
+        """The question as retrieval sees it offline: a follow-up condensed with the turns before
+        it, initialisms written out (ask(), the evaluation and the fit all use this)."""
+        return self.spell_out(condense(question, history))
 
     def document_text(self, doc_id: str) -> str:
         """The full source text of an indexed document (what citation offsets refer to)."""

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from assistant import messages
 from assistant.answerers import Answerer, ExtractiveAnswerer
 from assistant.context import closest_documents, gather_passages
-from assistant.conversation import condense
 from assistant.errors import AssistantError
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
@@ -109,7 +108,7 @@ def _standalone(runtime: Runtime, turn: _Turn, history: Sequence[Turn] | None) -
     """The question as retrieval sees it: a follow-up made standalone (by the model where the
     backend rewrites, else offline), initialisms the corpus never defines written out."""
     rewritten = runtime.answerer.rewrite(turn.text, history or [], turn.asked)
-    return runtime.spell_out(rewritten or condense(turn.text, history))
+    return runtime.spell_out(rewritten) if rewritten else runtime.standalone(turn.text, history)
 
 
 def _write(

@@ -7,6 +7,19 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 Turn = dict[str, str]  # {"role": "user" | "assistant", "content": "..."}
+
+
+def is_history(value: object) -> bool:
+    """A list of turns as callers pass them (batch lines, question sets): each a dict with a role
+    of user or assistant and a content string."""
+    return isinstance(value, list) and all(
+        isinstance(t, dict)
+        and t.get("role") in ("user", "assistant")
+        and isinstance(t.get("content"), str)
+        for t in value
+    )
+
+
 Similarity = Callable[[str, str], float]  # semantic similarity of a claim and a passage, about 0..1
 
 

@@ -24,7 +24,6 @@ import numpy as np
 
 from assistant.answerers.extractive import ExtractiveAnswerer, usable
 from assistant.context import gather_passages
-from assistant.conversation import condense
 from assistant.extract.features import FEATURES
 from assistant.extract.model import MODEL_FILE, AnswerModel, load_model
 from assistant.question import analyse
@@ -77,7 +76,7 @@ def collect(qset: QuestionSet, runtime: Runtime) -> list[Case]:
     out = []
     for path in qset.paths:
         for case in read_jsonl(path):
-            question = runtime.spell_out(condense(case["question"], case.get("history") or []))
+            question = runtime.standalone(case["question"], case.get("history"))
             asked = detect_language(case["question"])
             lang = asked if asked in ("en", "cs", "ru") else "en"
             passages = gather_passages(runtime, question, asked, lang, runtime.settings.top_k)

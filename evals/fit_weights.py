@@ -20,11 +20,13 @@ BOUNDS = [
 ]
 
 
+_LOW = np.array([-np.inf if b[0] is None else b[0] for b in BOUNDS])
+_HIGH = np.array([np.inf if b[1] is None else b[1] for b in BOUNDS])
+
+
 def bounded(w: np.ndarray) -> np.ndarray:
     """The weights with each signed feature's weight held to its sign."""
-    low = np.array([-np.inf if b[0] is None else b[0] for b in BOUNDS])
-    high = np.array([np.inf if b[1] is None else b[1] for b in BOUNDS])
-    return np.clip(w, low, high)
+    return np.clip(w, _LOW, _HIGH)
 
 
 def conditional_logit(data: list[tuple[np.ndarray, np.ndarray]], l2: float = 0.1) -> np.ndarray:

@@ -41,7 +41,6 @@ __all__ = [
 
 def ask_case(case: dict[str, Any], runtime: Runtime) -> dict[str, Any]:
     """The JSON contract of one answer plus the doc ids of a separate top-5 retrieval run."""
-    from assistant.conversation import condense
     from assistant.service import ask
     from index.language import detect_language
 
@@ -53,7 +52,7 @@ def ask_case(case: dict[str, Any], runtime: Runtime) -> dict[str, Any]:
         AssistantError
     ) as exc:  # an invalid question is scored as a refusal; a missing index stops the run
         record = {"id": case["id"], "question": case["question"], "error": str(exc)}
-    query = runtime.spell_out(condense(case["question"], case.get("history") or []))
+    query = runtime.standalone(case["question"], case.get("history"))
     passages = runtime.search(query, k=5, lang=detect_language(case["question"]))
     record["retrieved"] = [p.doc_id for p in passages]
     return record

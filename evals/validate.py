@@ -2,18 +2,18 @@
 
 `python -m evals validate FILE…` (or `--set NAME`) checks each case against the schema in
 `datasets/SCHEMA.md` and looks every evidence quote up in the text the index cites (extracted text
-for HTML, PDF and .docx; whitespace collapsed; a word hyphenated across a line end joined). A
+for HTML, PDF and .docx, PDFs reflowed as the index reads them; whitespace collapsed). A
 problem is one line naming the case; nothing is changed.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.types import is_history
 from evals.data import read_jsonl
 from index.load import LoadError, iter_corpus, read_text
 
@@ -45,17 +45,13 @@ def _normal(text: str) -> str:
     return " ".join(text.split())
 
 
-def _joined(text: str) -> str:
-    """A word hyphenated across a line end written whole (as PDF text is reflowed at ingest)."""
-    return re.sub(r"(\w)-[ \t]*\n\s*(\w)", r"\1\2", text)
-
-
 class CorpusTexts:
-    """doc_id → the document's text in both forms a quote may match, read once on demand."""
+    """doc_id → the document's text as the index cites it (PDFs reflowed by `read_text`),
+    whitespace collapsed, read once on demand."""
 
     def __init__(self, corpus_dir: Path) -> None:
         self.paths = {path.stem: path for path in iter_corpus(Path(corpus_dir))}
-        self._texts: dict[str, tuple[str, str] | None] = {}
+        self._texts: dict[str, str | None] = {}
 
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self.paths
@@ -63,12 +59,11 @@ class CorpusTexts:
     def contains(self, doc_id: str, quote: str) -> bool:
         if doc_id not in self._texts:
             try:
-                raw = read_text(self.paths[doc_id])
-                self._texts[doc_id] = (_normal(raw), _normal(_joined(raw)))
+                self._texts[doc_id] = _normal(read_text(self.paths[doc_id]))
             except LoadError:
                 self._texts[doc_id] = None
-        texts = self._texts[doc_id]
-        return texts is not None and any(_normal(quote) in t for t in texts)
+        text = self._texts[doc_id]
+        return text is not None and _normal(quote) in text
 
 
 def case_problems(case: dict[str, Any], corpus: CorpusTexts) -> Iterable[str]:
@@ -81,9 +76,8 @@ def case_problems(case: dict[str, Any], corpus: CorpusTexts) -> Iterable[str]:
     if case.get("expected_verdict") not in VERDICTS:
         verdict = case.get("expected_verdict")
         yield f"expected_verdict {verdict!r} is not yes, no, not stated or null"
-    for turn in case.get("history") or []:
-        if not isinstance(turn, dict) or turn.get("role") not in ("user", "assistant"):
-            yield "a history turn is not {role: user|assistant, content}"
+    if not is_history(case.get("history") or []):
+        yield 'history is not a list of {"role": "user"|"assistant", "content"}'
     yield from _fact_problems(case)
     yield from _source_problems(case, corpus)
 

@@ -48,9 +48,9 @@ def _continues(line: str, stop: re.Match[str]) -> bool:
     if not stop.group().startswith("."):
         return False
     before = line[: stop.start() + 1]
-    word = re.search(r"([\w.]+)\.$", before)
-    if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+    if _final_abbreviation(before):
         return True
+    word = re.search(r"([\w.]+)\.$", before)
     if word and re.fullmatch(r"[A-ZÀ-ŽА-ЯЁ]", word.group(1)):
         return True  # an initial such as "J."
     following = line[stop.end() :].lstrip()
