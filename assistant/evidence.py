@@ -86,32 +86,6 @@ def entities(text: str) -> set[str]:
     return found
 
 
-_SMALL = {"of", "the", "and", "for", "on", "in", "to", "&", "a", "an", "pro", "v", "na", "o"}
-
-
-def expansion_for(acronym: str, before: str) -> str:
-    """The words just before '(ACRONYM)' whose initials spell it, e.g. 'European Migration Network'
-    for EMN."""
-    letters = [c.lower() for c in acronym if c.isalpha()]
-    spans = list(re.finditer(r"[\w’'\-]+", before))[-12:]
-    i, start = len(letters) - 1, None
-    for j in range(len(spans) - 1, -1, -1):
-        w = spans[j].group()
-        if i < 0:
-            break
-        if w.lower() in _SMALL:
-            continue
-        if w.isupper() and len(w) > 1 and "".join(letters[i - len(w) + 1 : i + 1]) == w.lower():
-            i, start = i - len(w), j
-        elif w[0].lower() == letters[i]:
-            i, start = i - 1, j
-        else:
-            return ""
-    if i >= 0 or start is None:
-        return ""
-    return before[spans[start].start() :].strip(" “”\"',:;")
-
-
 # Text in a passage that speaks to the assistant rather than about the world: withheld from the
 # model.
 _INSTRUCTION = re.compile(
