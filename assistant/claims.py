@@ -28,7 +28,7 @@ MARKER = re.compile(r"\s*\[(\d+)\]")
 _TAG = re.compile(r"<[^>]{1,200}>")
 _NEGATION = re.compile(
     r"\b(not|no|never|neither|nor|none|cannot|without|n't|ne|nikdy|žádn\w*|nebyl\w*|není|nejsou|nebude\w*|nemá\w*"
-    r"|nemůže\w*|nelze|bez|не|нет|ни|никогда|ничего|нельзя|без)\b|n't\b",
+    r"|nemůže\w*|nelze|bez|не|нет|ни|никогда|ничего|нельзя|без)\b(?!\.\s*\d)|n't\b",
     re.IGNORECASE,
 )
 _CZ_NEG_VERB = re.compile(

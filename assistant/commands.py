@@ -93,6 +93,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def _print_answer(answer: Any) -> None:
     print(answer.text)
+    _print_sources(answer)
+
+
+def _print_sources(answer: Any) -> None:
     if answer.notice:
         print(f"\nNote: {answer.notice}")
     for c in answer.citations:
@@ -190,10 +194,29 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.runtime import Runtime
+def _chat_turn(question: str, history: list[dict[str, str]], runtime: Any) -> Any:
+    """Print the answer as it is checked, then its sources; returns the Answer."""
     from assistant.service import ask_stream
     from assistant.types import Answer
+
+    shown: list[str] = []
+    final = None
+    for item in ask_stream(question, history, runtime=runtime):
+        if isinstance(item, Answer):
+            final = item
+        else:  # checked text, shown as it is verified
+            shown.append(item)
+            print(item, end="", flush=True)
+    assert final is not None
+    if "".join(shown) != final.text:  # a model's words replaced by the offline answer
+        print(f"\n---\n{final.text}", end="")
+    print()
+    _print_sources(final)
+    return final
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.runtime import Runtime
 
     runtime = Runtime(_settings(args))
     history: list[dict[str, str]] = []
@@ -215,15 +238,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print("(conversation cleared)")
             continue
         try:
-            final = None
-            for item in ask_stream(question, history, runtime=runtime):
-                if isinstance(item, Answer):
-                    final = item
+            final = _chat_turn(question, history, runtime)
         except AssistantError as exc:
             print(f"error: {exc}")
             continue
-        assert final is not None
-        _print_answer(final)
         history += [
             {"role": "user", "content": question},
             {"role": "assistant", "content": final.text},

@@ -8,16 +8,19 @@ import time
 import uuid
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar, cast
 
 from assistant import messages
 from assistant.answerers import Answerer, ExtractiveAnswerer
+from assistant.answerers.llm import passage_citations
 from assistant.context import closest_documents, gather_passages
 from assistant.errors import AssistantError
 from assistant.retrieve import Filters
+from assistant.rewrite import faithful, interleaved
 from assistant.runtime import Runtime
 from assistant.settings import Settings, load_settings
-from assistant.types import Answer, Draft, Passage, SentenceCheck, Turn
-from assistant.verify import verify_draft
+from assistant.types import Answer, Draft, Passage, Turn
+from assistant.verify_stream import StreamVerifier
 from index.language import detect_language
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -73,7 +76,8 @@ def ask_stream(
     id: str = "",
     runtime: Runtime | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield the answer text as it is produced, then the final verified Answer (the last item).
+    """Yield the answer text as it is checked (no sentence before the checker has seen it), then
+    the final verified Answer (the last item).
 
     `runtime` holds the models and stores (build it once and pass it in); `settings` may change the
     per-question
@@ -84,65 +88,135 @@ def ask_stream(
     runtime.refresh()
     t0 = time.perf_counter()
     turn = _prepare(question, settings, answer_language)
-    turn.standalone = _standalone(runtime, turn, history)
-    passages = gather_passages(
-        runtime, turn.standalone, turn.asked, turn.lang, settings.top_k, filters
-    )
+    passages = _retrieve(runtime, turn, history, settings.top_k, filters)
     t1 = time.perf_counter()
     offline = ExtractiveAnswerer(settings.max_sentences, settings.abstain_threshold, runtime)
     answerer = offline if runtime.answerer.judges_evidence else runtime.answerer
-    draft = yield from _write(answerer, offline, turn, passages)
+    shown = _Shown()
+    draft, checked = yield from shown.track(_write(answerer, offline, turn, passages, runtime))
     t2 = time.perf_counter()
-    answer = _verified(draft, offline, turn, passages, runtime)
+    answer = yield from shown.track(_verified(draft, checked, offline, turn, passages, runtime))
     t3 = time.perf_counter()
     timings = {
         "retrieve": (t1 - t0) * 1000,
         "answer": (t2 - t1) * 1000,
         "verify": (t3 - t2) * 1000,
+        "first_text": ((shown.first or t3) - t0) * 1000,
         "total": (t3 - t0) * 1000,
     }
     yield replace(answer, id=id or uuid.uuid4().hex[:12], timings_ms=timings)
 
 
-def _standalone(runtime: Runtime, turn: _Turn, history: Sequence[Turn] | None) -> str:
+_T = TypeVar("_T")
+
+
+@dataclass
+class _Shown:
+    """When the first checked text went out (the time a reader waits for the first sentence)."""
+
+    first: float = 0.0
+
+    def track(self, items: Generator[str, None, _T]) -> Generator[str, None, _T]:
+        """The same items, empty texts left out, with the time of the first recorded."""
+        while True:
+            try:
+                text = next(items)
+            except StopIteration as stop:
+                return cast(_T, stop.value)
+            if text and not self.first:
+                self.first = time.perf_counter()
+            if text:
+                yield text
+
+
+def _retrieve(
+    runtime: Runtime,
+    turn: _Turn,
+    history: Sequence[Turn] | None,
+    k: int,
+    filters: Filters | None,
+) -> list[Passage]:
+    """The passages for the standalone question; beside a model's rewrite, also those for the
+    question as the offline condenser reads it."""
+    turn.standalone, offline_query = _standalone(runtime, turn, history)
+    passages = gather_passages(runtime, turn.standalone, turn.asked, turn.lang, k, filters)
+    if offline_query:
+        again = gather_passages(runtime, offline_query, turn.asked, turn.lang, k, filters)
+        passages = interleaved(passages, again)
+    return passages
+
+
+def _standalone(runtime: Runtime, turn: _Turn, history: Sequence[Turn] | None) -> tuple[str, str]:
     """The question as retrieval sees it: a follow-up made standalone (by the model where the
-    backend rewrites, else offline), initialisms the corpus never defines written out."""
+    backend rewrites and the rewrite keeps the question's numbers and acronyms, else offline),
+    initialisms the corpus never defines written out; and, when the model's rewrite is used, the
+    offline one, which retrieval also runs."""
+    offline = runtime.standalone(turn.text, history)
     rewritten = runtime.answerer.rewrite(turn.text, history or [], turn.asked)
-    return runtime.spell_out(rewritten) if rewritten else runtime.standalone(turn.text, history)
+    if rewritten and faithful(turn.text, history or [], rewritten, runtime.keyword.has):
+        return runtime.spell_out(rewritten), offline
+    return offline, ""
+
+
+def _checked_whole(draft: Draft, lang: str, runtime: Runtime) -> StreamVerifier:
+    """A whole draft (the offline answerer's) through the checker in one piece."""
+    verifier = StreamVerifier(draft.citations, lang, runtime.similarity, newline="\n" in draft.text)
+    if not draft.abstained:
+        verifier.feed(draft.text)
+        verifier.close()
+    return verifier
 
 
 def _write(
-    answerer: Answerer, offline: ExtractiveAnswerer, turn: _Turn, passages: list[Passage]
-) -> Generator[str, None, Draft]:
-    """Stream the backend's draft; a model is only asked when the offline scorer finds enough
-    evidence, and a failed model call is answered by the offline answerer with a notice. Returns the
-    Draft."""
+    answerer: Answerer,
+    offline: ExtractiveAnswerer,
+    turn: _Turn,
+    passages: list[Passage],
+    runtime: Runtime,
+) -> Generator[str, None, tuple[Draft, StreamVerifier]]:
+    """Stream the backend's draft through the checker, so only checked text is yielded; a model is
+    only asked when the offline scorer finds enough evidence, and a failed model call is answered
+    by the offline answerer with a notice. Returns the Draft and its verifier."""
     turn.backend = answerer.name
     if answerer.judges_evidence:
         draft = _last_draft(answerer.write(turn.standalone, turn.lang, passages))
-        yield draft.text
-        return draft
+        checked = _checked_whole(draft, turn.lang, runtime)
+        yield draft.text if draft.abstained else checked.done.text
+        return draft, checked
     evidence = offline.evidence(turn.standalone, turn.lang, passages)
     if evidence < -offline.model.extra:  # too weak to hand to a model that would guess
-        yield messages.text("abstain", turn.lang)
-        return Draft(
+        draft = Draft(
             text=messages.text("abstain", turn.lang),
             citations=(),
             abstained=True,
             evidence_score=evidence,
         )
+        yield draft.text
+        return draft, _checked_whole(draft, turn.lang, runtime)
     try:
-        for item in answerer.write(turn.standalone, turn.lang, passages):
-            if isinstance(item, Draft):
-                return item
-            yield item
-        raise AssistantError("the model's answer ended without a draft")
+        return (yield from _model_draft(answerer, turn, passages, runtime))
     except Exception as exc:
         draft = offline.answer(turn.standalone, turn.lang, passages)
         turn.notices.append(messages.text("fallback", turn.lang, error=str(exc)[:160]))
         turn.backend = "extractive"
-        yield "\n\n" + draft.text
-        return draft
+        offline_checked = _checked_whole(draft, turn.lang, runtime)
+        yield "\n\n" + (draft.text if draft.abstained else offline_checked.done.text)
+        return draft, offline_checked
+
+
+def _model_draft(
+    answerer: Answerer, turn: _Turn, passages: list[Passage], runtime: Runtime
+) -> Generator[str, None, tuple[Draft, StreamVerifier]]:
+    """A model's answer fed to the checker as it streams; each checked sentence yielded."""
+    checked = StreamVerifier(
+        list(passage_citations(passages).values()), turn.lang, runtime.similarity, align=True
+    )
+    for item in answerer.write(turn.standalone, turn.lang, passages):
+        if isinstance(item, Draft):
+            yield checked.close()
+            return item, checked
+        yield checked.feed(item)
+    raise AssistantError("the model's answer ended without a draft")
 
 
 def _last_draft(items: Iterator[str | Draft]) -> Draft:
@@ -153,31 +227,29 @@ def _last_draft(items: Iterator[str | Draft]) -> Draft:
 
 def _verified(
     draft: Draft,
+    checked: StreamVerifier,
     offline: ExtractiveAnswerer,
     turn: _Turn,
     passages: list[Passage],
     runtime: Runtime,
-) -> Answer:
-    """The Answer after checking every sentence against what it cites (id and timings still to
-    fill)."""
-    body, citations = draft.text, draft.citations
-    checks: tuple[SentenceCheck, ...] = ()
-    flagged = False
-    if not draft.abstained:
-        body, citations, checks, flagged = verify_draft(draft, turn.lang, runtime.similarity)
-        if (
-            not citations and turn.backend != "extractive"
-        ):  # nothing the model said survived the check
-            draft = offline.answer(turn.standalone, turn.lang, passages)
-            turn.notices.append(messages.text("uncheckable", turn.lang))
-            turn.backend, flagged = "extractive", False
-            body, citations, checks = draft.text, (), ()
-            if not draft.abstained:
-                body, citations, checks, _ = verify_draft(draft, turn.lang, runtime.similarity)
-        if flagged and citations:
-            turn.notices.append(messages.text("unverified", turn.lang))
-        if not citations:
-            body, citations = messages.text("abstain", turn.lang), ()
+) -> Generator[str, None, Answer]:
+    """The Answer from the checked draft (id and timings still to fill); when nothing a model wrote
+    survived the check, the offline answer is streamed and given instead."""
+    body, citations, checks, flagged = checked.result()
+    if draft.abstained:
+        body, citations, checks = draft.text, (), ()
+    elif not citations and turn.backend != "extractive":  # nothing the model said survived
+        draft = offline.answer(turn.standalone, turn.lang, passages)
+        turn.notices.append(messages.text("uncheckable", turn.lang))
+        turn.backend, flagged = "extractive", False
+        body, citations, checks, _ = _checked_whole(draft, turn.lang, runtime).result()
+        if draft.abstained:
+            body, checks = draft.text, ()
+        yield "\n\n" + body
+    if flagged and citations:
+        turn.notices.append(messages.text("unverified", turn.lang))
+    if not citations:
+        body, citations = messages.text("abstain", turn.lang), ()
     abstained = draft.abstained or not citations
     return Answer(
         question=turn.text,

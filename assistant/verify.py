@@ -5,7 +5,7 @@ split into units, each unit is checked against the passages its [n] markers cite
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from typing import NamedTuple
 
 from assistant import messages
 from assistant.claims import (
@@ -22,16 +22,60 @@ from assistant.claims import (
     quantities,
     strip_markers,
 )
-from assistant.types import Citation, Draft, SentenceCheck, Similarity
+from assistant.types import SentenceCheck, Similarity
+from index.language import ends_in_abbreviation
 
-_MARKER_ONLY = re.compile(r"\[(\d+)\]")
 _FIXED = re.compile(
     "|".join(  # lines the assistant composes itself around quoted evidence
         re.sub(r"\\\{\w+\\\}", ".*", re.escape(t))
-        for key in ("foreign_evidence", "conflict", "yes", "no", "undecided")
+        for key in ("foreign_evidence", "conflict", "yes", "no", "undecided", "abstain")
         for t in messages.TEXTS[key].values()
     )
 )
+
+
+_BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ\"“(\d])")
+
+
+def is_fixed(line: str) -> bool:
+    """A line the assistant composes itself (a verdict, an intro to quoted evidence, a refusal)."""
+    return bool(_FIXED.fullmatch(line))
+
+
+class Part(NamedTuple):
+    """A sentence or fixed line of an answer; `new_line`: it is the first on its line."""
+
+    text: str
+    fixed: bool
+    new_line: bool
+
+
+def complete_parts(text: str, final: bool, at_line_start: bool = True) -> tuple[list[Part], int]:
+    """The sentences and fixed lines of `text` that are complete, and where the unfinished rest
+    begins. While an answer streams (final=False) a sentence is complete once the next one has
+    begun or its line has ended; `at_line_start`: `text` begins a line."""
+    parts: list[Part] = []
+    pos = 0
+    for i, line in enumerate(re.findall(r"[^\n]*\n|[^\n]+$", text)):
+        closed = final or line.endswith("\n")
+        starts = i > 0 or at_line_start
+        if is_fixed(line.strip()):
+            if not closed:
+                break
+            parts.append(Part(line.strip(), True, starts))
+            pos += len(line)
+            continue
+        begin = 0
+        for m in _BREAK.finditer(line.rstrip("\n") if closed else line):
+            if ends_in_abbreviation(line[begin : m.start()], line[m.end() :]):  # "No. 2008/381"
+                continue
+            parts.append(Part(line[begin : m.start()].strip(), False, starts and not begin))
+            begin = m.end()
+        if not closed:
+            return [p for p in parts if p.text], pos + begin
+        parts.append(Part(line[begin:].strip(), False, starts and not begin))
+        pos += len(line)
+    return [p for p in parts if p.text], pos
 
 
 def split_answer(text: str) -> list[str]:
@@ -39,20 +83,47 @@ def split_answer(text: str) -> list[str]:
     marked line that closes their block; fixed texts of the assistant stand alone."""
     units: list[str] = []
     pending: list[str] = []
-    for line in text.split("\n"):
-        line = line.strip()
-        if not line:
+    for part, fixed, _ in complete_parts(text, final=True)[0]:
+        if fixed:
+            units.append(part)
             continue
-        if _FIXED.fullmatch(line):
-            units.append(line)
-            continue
-        for part in re.split(r"(?<=[.!?\]])\s+(?=[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ\"“(\d])", line):
-            pending.append(part.strip())
-            if MARKER.search(part):
-                units.append("\n".join(pending))
-                pending = []
+        pending.append(part)
+        if MARKER.search(part):
+            units.append("\n".join(pending))
+            pending = []
     units.extend(pending)
-    return [u for u in units if u]
+    return units
+
+
+def check_unit(
+    unit: str,
+    cited: dict[int, str],
+    lang: str,
+    similarity: Similarity | None = None,
+    context: dict[int, str] | None = None,
+) -> SentenceCheck:
+    """The verdict for one unit of an answer against the passages its [n] markers point at
+    (`context`: title or heading per citation, for names a passage leaves implicit)."""
+    plain, markers = strip_markers(unit)
+    if is_fixed(unit):
+        verdict = Verdict(UNDETERMINED, "the assistant's own words")
+    elif not markers:
+        verdict = (
+            Verdict(UNDETERMINED, "no citation")
+            if plain.endswith(":") or len(plain) < 3
+            else Verdict(UNVERIFIABLE, "no citation")
+        )
+    else:
+        known = [cited[n] for n in markers if n in cited]
+        names = " ".join((context or {}).get(n, "") for n in markers)
+        verdict = (
+            check_claim(plain, known, lang, similarity, names)
+            if known
+            else Verdict(UNVERIFIABLE, "cites nothing")
+        )
+    return SentenceCheck(
+        text=unit, citations=markers, verdict=verdict.verdict, reason=verdict.reason
+    )
 
 
 def check_answer(
@@ -62,79 +133,8 @@ def check_answer(
     similarity: Similarity | None = None,
     context: dict[int, str] | None = None,
 ) -> list[SentenceCheck]:
-    """A verdict for every unit of an answer against the passages its [n] markers point at
-    (`context`: title or heading per citation, for names a passage leaves implicit)."""
-    context = context or {}
-    out = []
-    for unit in split_answer(text):
-        plain, markers = strip_markers(unit)
-        if _FIXED.fullmatch(unit):
-            verdict = Verdict(UNDETERMINED, "the assistant's own words")
-        elif not markers:
-            verdict = (
-                Verdict(UNDETERMINED, "no citation")
-                if plain.endswith(":") or len(plain) < 3
-                else Verdict(UNVERIFIABLE, "no citation")
-            )
-        else:
-            known = [cited[n] for n in markers if n in cited]
-            names = " ".join(context.get(n, "") for n in markers)
-            verdict = (
-                check_claim(plain, known, lang, similarity, names)
-                if known
-                else Verdict(UNVERIFIABLE, "cites nothing")
-            )
-        out.append(
-            SentenceCheck(
-                text=unit, citations=markers, verdict=verdict.verdict, reason=verdict.reason
-            )
-        )
-    return out
-
-
-def verify_draft(
-    draft: Draft, lang: str, similarity: Similarity | None = None
-) -> tuple[str, tuple[Citation, ...], tuple[SentenceCheck, ...], bool]:
-    """Check every sentence against what it cites: drop contradicted ones and dangling markers, flag
-    the unverifiable with ⚠, keep only the citations still used, renumbered in order of appearance.
-    Returns (text, citations, checks, whether anything was removed or flagged)."""
-    by_n = {c.n: c for c in draft.citations}
-    checks = check_answer(
-        draft.text,
-        {n: c.quote for n, c in by_n.items()},
-        lang,
-        similarity,
-        {n: c.title for n, c in by_n.items()},
-    )
-    kept: list[str] = []
-    flagged = False
-    for check in checks:
-        if check.verdict == CONTRADICTED:
-            flagged = True
-            continue
-        unit = re.sub(
-            r"\s*\[(\d+)\]", lambda m: m.group(0) if int(m.group(1)) in by_n else "", check.text
-        )
-        if check.verdict not in (SUPPORTED, UNDETERMINED):
-            unit = f"⚠ {unit}"
-            flagged = True
-        kept.append(unit)
-    text, citations = _renumber("\n".join(kept) if "\n" in draft.text else " ".join(kept), by_n)
-    if not strip_markers(text)[1]:
-        return text, (), tuple(checks), flagged
-    return text, citations, tuple(checks), flagged
-
-
-def _renumber(text: str, by_n: dict[int, Citation]) -> tuple[str, tuple[Citation, ...]]:
-    order: dict[int, int] = {}
-    for m in _MARKER_ONLY.finditer(text):
-        n = int(m.group(1))
-        if n in by_n and n not in order:
-            order[n] = len(order) + 1
-    new_text = _MARKER_ONLY.sub(
-        lambda m: f"[{order[int(m.group(1))]}]" if int(m.group(1)) in order else "", text
-    )
-    return new_text, tuple(replace(by_n[old], n=new) for old, new in order.items())
+    """A verdict for every unit of an answer against the passages its [n] markers point at."""
+    return [check_unit(u, cited, lang, similarity, context) for u in split_answer(text)]
 
 
 __all__ = [
@@ -151,5 +151,7 @@ __all__ = [
     "quantities",
     "split_answer",
     "strip_markers",
-    "verify_draft",
+    "check_unit",
+    "complete_parts",
+    "is_fixed",
 ]

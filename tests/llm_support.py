@@ -138,7 +138,7 @@ def llama_server(model: Path, log: Path, startup_s: float = 120.0) -> Iterator[s
             proc.wait()
 
 
-MODES = ("500", "429", "malformed", "broken-sse", "slow")
+MODES = ("500", "429", "malformed", "broken-sse", "slow", "scripted")
 
 
 @dataclass
@@ -148,6 +148,7 @@ class Misbehaving:
     url: str
     mode: str
     requests: list[dict[str, str]] = field(default_factory=list)
+    script: str = ""  # what a "scripted" server answers, streamed a few characters at a time
 
 
 def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
@@ -204,6 +205,8 @@ def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
                 }
                 body = (f"data: {json.dumps(chunk)}\n\n" + "data: {not json at all\n\n").encode()
                 self._send(200, body, content_type="text/event-stream")
+            elif mode == "scripted":
+                self._send(200, _sse(state.script), content_type="text/event-stream")
             elif mode == "slow":
                 time.sleep(slow_s)
                 with contextlib.suppress(OSError):
@@ -213,12 +216,31 @@ def _handler(state: Misbehaving, slow_s: float) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _sse(text: str, size: int = 4) -> bytes:
+    """`text` as an OpenAI chat-completion stream of `size`-character deltas."""
+
+    def chunk(delta: dict[str, str], finish: str | None = None) -> str:
+        body = {
+            "id": "s1",
+            "object": "chat.completion.chunk",
+            "created": 0,
+            "model": "m",
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        return f"data: {json.dumps(body)}\n\n"
+
+    parts = [chunk({"role": "assistant", "content": ""})]
+    parts += [chunk({"content": text[i : i + size]}) for i in range(0, len(text), size)]
+    parts += [chunk({}, "stop"), "data: [DONE]\n\n"]
+    return "".join(parts).encode()
+
+
 @contextlib.contextmanager
-def misbehaving_server(mode: str, slow_s: float = 5.0) -> Iterator[Misbehaving]:
-    """A real HTTP server that fails every request in one way (see MODES); yields its base URL and
-    log."""
+def misbehaving_server(mode: str, slow_s: float = 5.0, script: str = "") -> Iterator[Misbehaving]:
+    """A real HTTP server that fails every request in one way (see MODES), or answers every one
+    with `script` ("scripted"); yields its base URL and log."""
     assert mode in MODES, mode
-    state = Misbehaving(url="", mode=mode)
+    state = Misbehaving(url="", mode=mode, script=script)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state, slow_s))
     server.daemon_threads = True
     state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"

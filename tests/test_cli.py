@@ -133,3 +133,16 @@ def test_module_entry_point_and_help() -> None:
     assert out.returncode == 0
     for verb in ("ingest", "search", "ask", "batch", "chat", "eval"):
         assert verb in out.stdout
+
+
+def test_chat_prints_the_checked_answer_then_its_sources_and_keeps_the_conversation(
+    indexed: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = iter(["When was PP DATA officially launched?", "", "/clear", "/quit"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    assert main(["chat", *_args(indexed)]) == 0
+    out = capsys.readouterr().out
+    answer = out.split("conversation.\n", 1)[1]  # after the greeting
+    assert "1 January 2018" in answer and "\n[1] " in answer  # text, then its sources
+    assert "---" not in answer  # the offline answer streams exactly what it finally says
+    assert "(conversation cleared)" in out

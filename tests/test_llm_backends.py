@@ -29,7 +29,8 @@ from assistant.runtime import Runtime
 from assistant.service import ask, ask_stream
 from assistant.settings import Settings
 from assistant.types import Answer, Draft
-from assistant.verify import SUPPORTED, UNDETERMINED, split_answer, strip_markers, verify_draft
+from assistant.verify import SUPPORTED, UNDETERMINED, split_answer, strip_markers
+from assistant.verify_stream import verify_draft
 from evals.metrics import OWN_WORDS
 from index.pipeline import ingest
 
@@ -106,14 +107,9 @@ def test_local_server_answer_is_streamed_cited_and_verified(
     runtime = open_runtime(on_server(indexed, llama_url, top_k=1))
     *deltas, final = ask_stream(ANSWERABLE, runtime=runtime)
     assert isinstance(final, Answer) and final.backend == "openai-compatible", final
-    assert len(deltas) >= 5 and all(isinstance(d, str) for d in deltas), (
-        deltas
-    )  # token by token, not one block
-    raw = "".join(str(d) for d in deltas)
-    assert "1 January 2018" in raw and "[" in raw, (
-        raw
-    )  # the model found the date and cited a passage
-    assert not final.abstained and "1 January 2018" in final.text, (raw, final.checks)
+    # only checked sentences were streamed, and what was streamed is the answer
+    assert all(isinstance(d, str) for d in deltas) and "".join(map(str, deltas)) == final.text
+    assert not final.abstained and "1 January 2018" in final.text, final.checks
     assert_verified(runtime, final)
 
 
@@ -323,10 +319,5 @@ def test_injected_document_with_local_model(
     # the model's words stand, or, when none survived the check, the offline answer says so
     assert final.backend == "openai-compatible" or "could not be checked" in final.notice, final
     raw = "".join(str(d) for d in deltas)
-    # the model was asked, or the evidence gate refused (the document's only words on it are the
-    # order)
-    assert len(deltas) > 1 or final.abstained, (raw, final)
-    assert "PWNED" not in raw and "PWNED" not in final.text, (
-        raw
-    )  # not even in the unverified stream
+    assert "PWNED" not in raw and "PWNED" not in final.text, raw  # not even in the stream
     assert not any(instruction_like(u) for u in split_answer(final.text)), final.text

@@ -10,7 +10,8 @@ import pytest
 from assistant.answerers.extractive import Draft
 from assistant.settings import PROJECT_ROOT
 from assistant.types import Citation
-from assistant.verify import CONTRADICTED, SUPPORTED, check_answer, check_claim, verify_draft
+from assistant.verify import CONTRADICTED, SUPPORTED, check_answer, check_claim
+from assistant.verify_stream import verify_draft
 from index.language import detect_language
 
 SOURCE = (

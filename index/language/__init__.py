@@ -11,7 +11,7 @@ from index.language.analyzer import (
     translit,
 )
 from index.language.detect import LANGUAGES, detect_language
-from index.language.sentences import Sentence, split_sentences
+from index.language.sentences import Sentence, ends_in_abbreviation, split_sentences
 
 __all__ = [
     "ANALYZER_VERSION",
@@ -22,6 +22,7 @@ __all__ = [
     "Sentence",
     "analyze",
     "detect_language",
+    "ends_in_abbreviation",
     "fold",
     "plain_czech_terms",
     "split_sentences",

@@ -90,6 +90,14 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+def ends_in_abbreviation(text: str, following: str = "") -> bool:
+    """The text ends with an abbreviation's full stop that does not end the sentence going on with
+    `following` ("Council Decision No." + "2008/381/EC", "např." + "Migrační dialog"; but "No." +
+    "The process is informal" ends one)."""
+    abbreviation = _final_abbreviation(text)
+    return bool(abbreviation) and (abbreviation not in _MAY_END or _goes_on(following))
+
+
 def _final_abbreviation(line: str) -> str:
     """The abbreviation the line ends with ('no', 'např'), or ''."""
     word = re.search(r"([\w.]+)\.$", line.rstrip())
