@@ -1,4 +1,5 @@
-"""The command line: verbs that mirror the pipeline (ingest, search, ask, batch, chat, eval)."""
+"""The command line: verbs that mirror the pipeline (ingest, search, ask, batch, chat, eval), and
+the assistant for other clients (serve: an OpenAI-compatible API; mcp: an MCP server)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from assistant.commands import cmd_ask, cmd_batch, cmd_chat, cmd_eval, cmd_ingest, cmd_search
 from assistant.errors import UserError
+from assistant.reach.commands import cmd_mcp, cmd_serve
 from index.offline import configure_offline
 
 EPILOG = """Environment: PP_STORE_DIR, PP_CORPUS_DIR, PP_CHROMA_HOST/PP_CHROMA_PORT (Chroma server),
@@ -79,6 +81,25 @@ VERBS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[Arg]]] = {
         cmd_chat,
         "terminal chat that keeps the conversation for follow-up questions",
         [BACKEND],
+    ),
+    "serve": (
+        cmd_serve,
+        "an OpenAI-compatible HTTP API: POST /v1/chat/completions, GET /v1/models, GET /health",
+        [
+            (("--host",), {"default": "127.0.0.1", "help": "address to listen on"}),
+            (("--port",), {"type": int, "default": 8000, "help": "port (default 8000)"}),
+            BACKEND,
+        ],
+    ),
+    "mcp": (
+        cmd_mcp,
+        "an MCP server with the tools search and ask and the documents as resources (stdio)",
+        [
+            (("--http",), {"action": "store_true", "help": "streamable HTTP instead of stdio"}),
+            (("--host",), {"default": "127.0.0.1", "help": "address for --http"}),
+            (("--port",), {"type": int, "default": 8001, "help": "port for --http (default 8001)"}),
+            BACKEND,
+        ],
     ),
     "eval": (
         cmd_eval,

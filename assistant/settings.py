@@ -44,6 +44,7 @@ class Settings:
     llm_model: str = "gpt-4o-mini"
     llm_base_url: str = ""  # OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1
     llm_api_key: str = field(default="", repr=False)  # never printed or stored
+    api_key: str = field(default="", repr=False)  # required by `serve` and `mcp --http` when set
     llm_timeout_s: float = 60.0
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
@@ -104,6 +105,7 @@ _ENV = {  # environment variable -> Settings field
     "PP_LLM_MODEL": "llm_model",
     "OPENAI_BASE_URL": "llm_base_url",
     "OPENAI_API_KEY": "llm_api_key",
+    "PP_API_KEY": "api_key",
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
     "PP_LLAMACPP_MODEL": "llamacpp_model_path",
     "PP_FEEDBACK_PATH": "feedback_path",
