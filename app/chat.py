@@ -11,6 +11,7 @@ from assistant import memory
 from assistant.conversation import Conversation
 from assistant.errors import UserError
 from assistant.onboarding import starter_questions
+from assistant.render import answer_markdown
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask_stream
@@ -39,7 +40,7 @@ def chat_page(settings: Settings, runtime: Runtime) -> None:
         msg = chat.messages[i]
         with st.chat_message(msg["role"]):
             if msg["role"] == "user":
-                st.markdown(msg["content"])
+                st.markdown(answer_markdown(msg["content"]))  # the words as typed
             elif "answer" in msg:
                 show_answer(msg["answer"], runtime, settings, str(i))
             else:
@@ -62,7 +63,7 @@ def _starters(runtime: Runtime) -> None:
     st.markdown("**Try:**")
     cols = st.columns(2)
     for i, q in enumerate(questions):
-        if cols[i % 2].button(q, key=f"starter{i}", use_container_width=True):
+        if cols[i % 2].button(q, key=f"starter{i}", width="stretch"):
             st.session_state["pending"] = q
             st.rerun()
 

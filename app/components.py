@@ -10,7 +10,7 @@ import streamlit as st
 from assistant import onboarding
 from assistant.errors import UserError
 from assistant.feedback import record_feedback
-from assistant.render import highlighted_context, to_markdown
+from assistant.render import answer_markdown, highlighted_context, to_markdown
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.settings import Settings
@@ -70,7 +70,7 @@ def show_answer(answer: Answer, runtime: Runtime, settings: Settings, key: str) 
         if answer.closest_documents:
             st.caption("Closest documents: " + ", ".join(answer.closest_documents))
     else:
-        st.markdown(answer.text.replace("\n", "  \n"))
+        st.markdown(answer_markdown(answer.text))
     if answer.notice:
         st.info(answer.notice, icon="ℹ️")
     for c in answer.citations:

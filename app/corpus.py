@@ -17,9 +17,18 @@ def corpus_page(settings: Settings, runtime: Runtime) -> None:
     docs = onboarding.documents(settings)
     st.dataframe(
         docs,
-        use_container_width=True,
+        width="stretch",
         hide_index=True,
         column_order=["doc_id", "title", "language", "publisher", "date", "chunks", "indexed_at"],
+        column_config={
+            "doc_id": st.column_config.TextColumn("document", width="medium"),
+            "title": st.column_config.TextColumn("title", width="large"),
+            "language": st.column_config.TextColumn("lang", width="small"),
+            "publisher": st.column_config.TextColumn("publisher", width="medium"),
+            "date": st.column_config.TextColumn("date", width="small"),
+            "chunks": st.column_config.NumberColumn("chunks", width="small"),
+            "indexed_at": st.column_config.TextColumn("indexed", width="small"),
+        },
     )
     pick = st.selectbox(
         "Open a document", [str(d["doc_id"]) for d in docs], index=None, key="open_doc"
@@ -33,8 +42,9 @@ def corpus_page(settings: Settings, runtime: Runtime) -> None:
                 reindex(settings, "Removing…")
             except UserError as exc:
                 st.error(str(exc))
-    files = st.file_uploader(
-        f"Add documents ({', '.join(ALLOWED)}; up to {settings.max_file_mb:g} MB)",
+    files = st.file_uploader(  # the size limit is the widget's own line (server.maxUploadSize)
+        "Add documents",
+        type=[ext.lstrip(".") for ext in ALLOWED],
         accept_multiple_files=True,
         key="upload",
     )

@@ -5,25 +5,51 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from assistant.render import answer_markdown
 from assistant.runtime import Runtime
 from assistant.settings import Settings
 from evals.report import compare, gate, headline, load_report, load_thresholds
-from evals.run import GOLD, THRESHOLDS, run_eval
+from evals.run import THRESHOLDS, run_eval
+from evals.sets import SETS
 
-HEADLINE = [
-    "retrieval.hit@5.en",
-    "retrieval.hit@5.cs",
-    "retrieval.hit@5.cross-lingual",
-    "answer.fact_recall",
-    "grounding.citation_precision",
-    "answer.unanswerable_refused",
-    "answer.false_abstention",
-    "latency.p50_ms",
-]
+# the headline metrics with names a person can read and what each one measures
+HEADLINE = {
+    "retrieval.hit@5.en": (
+        "Right source found (English)",
+        "Share of English questions whose evidence document is among the first 5 passages.",
+    ),
+    "retrieval.hit@5.cs": (
+        "Right source found (Czech)",
+        "Share of Czech questions whose evidence document is among the first 5 passages.",
+    ),
+    "retrieval.hit@5.cross-lingual": (
+        "Right source found (other language)",
+        "Questions asked in one language whose evidence is in another, found in the first 5.",
+    ),
+    "answer.fact_recall": (
+        "Facts stated",
+        "Share of the expected facts (dates, names, figures) that the answers state.",
+    ),
+    "grounding.citation_precision": (
+        "Citations that hold",
+        "Share of answer sentences that the passages they cite support.",
+    ),
+    "answer.unanswerable_refused": (
+        "Unanswerable refused",
+        "Share of questions the documents do not answer where the assistant said so.",
+    ),
+    "answer.false_abstention": (
+        "Answerable refused",
+        "Share of answerable questions the assistant refused (lower is better).",
+    ),
+    "latency.p50_ms": ("Median answer time", "Median time to answer one question, in ms."),
+}
+PRODUCT_SETS = [s for s in SETS.values() if s.corpus == "product"]
 
 
 def evaluation_page(settings: Settings, open_runtime: Callable[[], Runtime | None]) -> None:
@@ -48,7 +74,7 @@ def evaluation_page(settings: Settings, open_runtime: Callable[[], Runtime | Non
         st.dataframe(
             [r for r in rows if r.get("delta") or r["metric"].startswith("case")],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -56,20 +82,25 @@ def _choose_report(
     settings: Settings, names: list[str], open_runtime: Callable[[], Runtime | None]
 ) -> None:
     left, right = st.columns(2)
-    runtime = (
-        open_runtime()
-        if left.button("Run the evaluation now (about 3 minutes)", key="run_eval")
-        else None
+    chosen = left.selectbox(
+        "Question set",
+        PRODUCT_SETS,
+        format_func=lambda q: (
+            f"{q.name} ({'held out, never tuned on' if q.role == 'blind' else 'training'})"
+        ),
+        key="eval_set",
     )
+    runtime = open_runtime() if left.button(f"Run {chosen.name} now", key="run_eval") else None
     if runtime is not None:
-        bar = st.progress(0.0, text="Asking the gold questions…")
+        bar = st.progress(0.0, text=f"Asking the {chosen.name} questions…")
 
         def progress(i: int, n: int) -> None:
             bar.progress(i / n, text=f"{i}/{n} questions")
 
-        report = run_eval(settings, GOLD, progress=progress, runtime=runtime)
+        report = run_eval(settings, chosen.paths, progress=progress, runtime=runtime)
         bar.empty()
         st.session_state["eval_report"] = report
+        st.rerun()  # the saved-report list then holds this run
     pick = right.selectbox("…or load a saved report", names, index=None, key="eval_pick")
     uploaded = right.file_uploader("…or upload a report.json", type=["json"], key="eval_upload")
     if pick:
@@ -80,18 +111,26 @@ def _choose_report(
 
 def _verdict_and_metrics(report: dict[str, Any]) -> None:
     metrics = report.get("metrics") or headline(report)
-    verdict = gate(report, load_thresholds(THRESHOLDS))
-    failed = ", ".join(r["metric"] for r in verdict["results"] if not r["passed"])
+    verdict = report.get("gate") or gate(report, load_thresholds(THRESHOLDS))
+    failed = ", ".join(
+        HEADLINE.get(r["metric"], (r["metric"],))[0] for r in verdict["results"] if not r["passed"]
+    )
     (st.success if verdict["passed"] else st.error)(
         "Gate: PASS" if verdict["passed"] else f"Gate: FAIL — {failed}"
     )
+    meta = report.get("meta", {})
+    sets = ", ".join(Path(d.strip()).name for d in str(meta.get("dataset", "?")).split(","))
+    st.caption(
+        f"Question set: {sets} · {meta.get('cases', '?')} questions · answerer "
+        f"{meta.get('backend', '?')} · gate {Path(str(meta.get('thresholds', THRESHOLDS))).name}"
+    )
     cols = st.columns(4)
-    for i, key in enumerate(HEADLINE):
+    for i, (key, (label, explanation)) in enumerate(HEADLINE.items()):
         value = metrics.get(key, {}).get("value")
         shown = (
             "—" if value is None else (f"{value:.0f} ms" if "latency" in key else f"{value:.3f}")
         )
-        cols[i % 4].metric(key, shown)
+        cols[i % 4].metric(label, shown, help=f"{explanation} ({key})")
 
 
 def _charts(report: dict[str, Any]) -> None:
@@ -103,13 +142,15 @@ def _charts(report: dict[str, Any]) -> None:
         if row["passed"]["value"] is not None
     }
     left, right = st.columns(2)
-    left.caption("Pass rate per tag")
-    left.bar_chart(pd.Series(tags, name="pass rate"))
-    right.caption("Latency per question (ms)")
+    left.caption("Pass rate per question tag")
+    left.bar_chart(pd.Series(tags, name="pass rate"), x_label="tag", y_label="pass rate")
+    right.caption("Answer time per question, fastest to slowest")
     right.bar_chart(
         pd.Series([c["latency_ms"] for c in report["cases"]], name="ms").sort_values(
             ignore_index=True
-        )
+        ),
+        x_label="questions (sorted by time)",
+        y_label="ms",
     )
 
 
@@ -128,11 +169,11 @@ def _cases(report: dict[str, Any]) -> None:
         for c in cases
         if not (only_failed and c["passed"])
     ]
-    st.dataframe(rows, hide_index=True, use_container_width=True)
+    st.dataframe(rows, hide_index=True, width="stretch")
     pick = st.selectbox("Open a question", [r["id"] for r in rows], index=None, key="eval_case")
     case = next((c for c in cases if c["id"] == pick), None)
     if case:
-        st.markdown(f"**{case['question']}**")
+        st.markdown(f"**{answer_markdown(case['question'])}**")
         st.text(case["answer"])  # shown as text: answers quote documents
         for why, detail in case["failures"].items():
             st.warning(f"{why}: {detail}")

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app.components import show_answer
 from assistant import onboarding
-from assistant.render import highlighted_context
+from assistant.render import answer_markdown, highlighted_context
 from assistant.runtime import Runtime
 from assistant.service import ask
 from assistant.settings import Settings
@@ -26,7 +26,7 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
             st.subheader(section)
             show_answer(_cached_answer(question, runtime), runtime, settings, f"ov{i}")
     with tab_glossary:
-        terms = onboarding.glossary(settings)
+        terms = onboarding.glossary(settings, runtime.knowledge)
         for term in (t for t in terms if t.expansion):
             label = f"{term.acronym} — {term.expansion}"
             with st.expander(label):
@@ -39,8 +39,10 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
     with tab_timeline:
         for event in onboarding.timeline(settings):
             c = event.citation
-            st.markdown(f"**{event.when}** — {event.text}")
-            st.caption(f"{c.title} · {c.doc_id} · characters {c.start}–{c.end}")
+            with st.expander(f"**{event.when}** — {answer_markdown(event.text)}"):
+                source = runtime.document_text(c.doc_id)
+                st.markdown(highlighted_context(source, c, 200), unsafe_allow_html=True)
+                st.caption(f"{c.title} · {c.doc_id} · characters {c.start}–{c.end}")
 
 
 def _cached_answer(question: str, runtime: Runtime) -> Answer:

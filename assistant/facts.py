@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.evidence import months, numbers, years
+from index.language import fold
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -117,3 +118,21 @@ def figures(text: str) -> set[str]:
     """The numbers a text names, ordinals as digits too ('fifth', '5th', 'пятая' are all '5')."""
     words = {_ORDINAL_WORD[w] for w in re.findall(r"\w+", text.lower()) if w in _ORDINAL_WORD}
     return numbers(text) | words | {m.group(1) for m in _ORDINAL_DIGITS.finditer(text)}
+
+
+# What happens on a date: something signed, adopted, held, launched, founded, opened, ended, chosen.
+_HAPPENED = re.compile(
+    r"\b(?:sign|adopt|held|hold|took place|takes? place|entered into force|enters? into force|"
+    r"host(?:ed|s|ing)\b|organi[sz](?:ed|es|ing)\b|launch|inaugurat|establish|founded|set up|"
+    r"created|start|began|begun|commenc|"
+    r"opened|conclu|ended|complet|approv|endors|elect|appoint|podeps|prijat|prijal|konal|probeh|"
+    r"zahaj|zaloz|vznik|spust|zrizen|otevr|ukonc|skonc|schval|zvolen|jmenov|"
+    r"подпис|принят|состоял|проведен|прошл|начал|основан|создан|учрежд|запущ|открыт|заверш|"
+    r"утвержд|избран|назначен)",
+    re.IGNORECASE,
+)
+
+
+def states_event(text: str) -> bool:
+    """The sentence says that something happened (a signing, a launch, a meeting, an ending)."""
+    return bool(_HAPPENED.search(fold(text)))

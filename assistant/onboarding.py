@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.evidence import MONTHS
+from assistant.facts import states_event
+from assistant.knowledge import CorpusKnowledge
 from assistant.settings import Settings
 from assistant.types import Citation
 from index.acronyms import expansion_before
@@ -36,24 +38,6 @@ OVERVIEW = [  # (section, question) answered by assistant.ask, each statement ci
 _SMALL = {"of", "the", "and", "for", "on", "in", "to", "&", "a", "an", "pro", "v", "na", "o"}
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?\b")
 _PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?)\)")
-_NOT_ACRONYMS = {
-    "EU",
-    "UN",
-    "CZ",
-    "HU",
-    "LT",
-    "PL",
-    "DG",
-    "NGO",
-    "NGOS",
-    "PDF",
-    "II",
-    "III",
-    "IV",
-    "USA",
-    "OSN",
-    "ČR",
-}
 
 
 @dataclass(frozen=True)
@@ -116,22 +100,46 @@ def starter_questions(runtime: object) -> list[str]:
     return list(STARTERS)
 
 
-def glossary(settings: Settings) -> list[Term]:
-    """Acronyms in the corpus with the sentence that defines them (English definitions first)."""
+def glossary(settings: Settings, knowledge: CorpusKnowledge | None = None) -> list[Term]:
+    """Acronyms in the corpus, each with where it is written out: in brackets beside it, else the
+    definition or the repeated name its initials spell that ingest found, cited at the first
+    sentence (English first) that has it. Currency codes beside an amount, the parts of a legal
+    reference ('2008/381/EC') and roman numerals are not terms."""
+    sentences = sorted(corpus_sentences(settings), key=lambda s: s.citation.language != "en")
     defined: dict[str, Term] = {}
     used: dict[str, Term] = {}
-    for sent in sorted(corpus_sentences(settings), key=lambda s: s.citation.language != "en"):
+    for sent in sentences:
         for m in _PAREN.finditer(sent.text):
             acr = m.group(1)
             expansion = expansion_before(acr, sent.text[: m.start()])
             if expansion and acr not in defined:
                 defined[acr] = Term(acr, expansion, sent.citation)
-        for acr in _ACRONYM.findall(sent.text):
-            if acr not in _NOT_ACRONYMS and acr not in used and len(acr) <= 12:
-                used[acr] = Term(acr, "", sent.citation)
+        for m in _ACRONYM.finditer(sent.text):
+            if len(m.group()) <= 12 and _is_term(sent.text, m):
+                used.setdefault(m.group(), Term(m.group(), "", sent.citation))
+    if knowledge is None:
+        manifest = Manifest.load(settings.store_dir)
+        knowledge = CorpusKnowledge.from_manifest(manifest) if manifest else CorpusKnowledge()
+    for acr in sorted(used.keys() - defined.keys()):
+        name = next((e.text for e in knowledge.expansions(acr)), "")
+        where = next((s for s in sentences if name and name in s.text), None)
+        if where:
+            defined[acr] = Term(acr, name, where.citation)
     terms = dict(used)
     terms.update(defined)
     return sorted(terms.values(), key=lambda t: t.acronym)
+
+
+def _is_term(text: str, m: re.Match[str]) -> bool:
+    before, after = text[: m.start()], text[m.end() :]
+    if re.fullmatch(r"[IVXLC]+", m.group()) or re.search(r"[\d/]$", before):
+        return False  # 'Part II', '2008/381/EC'
+    if len(m.group()) == 3 and (
+        re.match(r"\s?\d", after)
+        or re.search(r"\d[\d\s,.]*(?:million|billion|mil\.?|mld\.?|млн|млрд)?\s?$", before, re.I)
+    ):
+        return False  # a currency beside its amount: 'EUR 2.3 million', '2,3 Million EUR'
+    return True
 
 
 _DATE = re.compile(
@@ -153,8 +161,8 @@ def _when(text: str) -> tuple[int, int, str] | None:
 
 
 def timeline(settings: Settings, language: str = "en") -> list[Event]:
-    """Dated events in the corpus, oldest first; a translated page contributes in one language
-    only."""
+    """Dated events in the corpus (a sentence with a date that says something happened), oldest
+    first; a translated page contributes in one language only."""
     manifest = Manifest.load(settings.store_dir)
     skip: set[str] = set()
     if manifest:
@@ -172,7 +180,7 @@ def timeline(settings: Settings, language: str = "en") -> list[Event]:
         if sent.citation.doc_id in skip or len(sent.text) < 30:
             continue
         when = _when(sent.text)
-        if when and 1990 <= when[0] <= 2100:
+        if when and 1990 <= when[0] <= 2100 and states_event(sent.text):
             events.append(Event(when[0], when[1], when[2], sent.text, sent.citation))
     return sorted(events, key=lambda e: (e.year, e.month))
 

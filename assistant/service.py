@@ -20,6 +20,7 @@ from assistant.rewrite import faithful, interleaved
 from assistant.runtime import Runtime
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer, Draft, Passage, Turn
+from assistant.verify import SUPPORTED
 from assistant.verify_stream import StreamVerifier
 from index.language import detect_language
 
@@ -238,7 +239,8 @@ def _verified(
     body, citations, checks, flagged = checked.result()
     if draft.abstained:
         body, citations, checks = draft.text, (), ()
-    elif not citations and turn.backend != "extractive":  # nothing the model said survived
+    elif turn.backend != "extractive" and not any(c.verdict == SUPPORTED for c in checks):
+        # nothing the model said was confirmed by a passage: the offline answer instead
         draft = offline.answer(turn.standalone, turn.lang, passages)
         turn.notices.append(messages.text("uncheckable", turn.lang))
         turn.backend, flagged = "extractive", False

@@ -17,6 +17,7 @@ from assistant.claims import (
     MARKER,
     SUPPORTED,
     UNDETERMINED,
+    UNVERIFIABLE,
     check_claim,
     content_overlap,
     strip_markers,
@@ -25,6 +26,18 @@ from assistant.types import Citation, Draft, SentenceCheck, Similarity
 from assistant.verify import Part, check_unit, complete_parts
 
 _NUMBERED = re.compile(r"\[(\d+)\]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def states_nothing(text: str) -> bool:
+    """A model's 'sentence' that makes no claim: table cells strung together ('| Prazskeho
+    procesu | | …'), or two words or fewer with no figure ('Pražské proces.')."""
+    plain = text.strip(" .\n")
+    if re.search(r"\|\s*\|", plain) or plain.startswith("|"):
+        return True
+    return len(_WORD.findall(plain)) <= 2 and not re.search(r"\d", plain)
+
+
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 
 
@@ -136,6 +149,8 @@ class StreamVerifier:
             repaired = self._aligned(plain) if plain else plain
             if repaired != plain:
                 unit, check = repaired, self._check(repaired)
+        if self.align and check.verdict == SUPPORTED and states_nothing(MARKER.sub("", unit)):
+            check = replace(check, verdict=UNVERIFIABLE, reason="states nothing: a fragment")
         done = self.done
         done.checks.append(check)
         if check.verdict == CONTRADICTED:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -11,6 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +37,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _saved_report(indexed: Settings) -> Path:
+    """An evaluation folder holding one real report (four gold questions) for the page to load."""
+    from evals.run import run_eval
+
+    folder = indexed.store_dir.parent / "eval-reports"
+    if not (folder / "four" / "report.json").is_file():
+        run_eval(indexed, out_dir=folder / "four", limit=4)
+    json.loads((folder / "four" / "report.json").read_text(encoding="utf-8"))
+    return folder
+
+
 @pytest.fixture(scope="module")
 def server(indexed: Settings) -> Iterator[str]:
     port = _free_port()
@@ -41,6 +55,7 @@ def server(indexed: Settings) -> Iterator[str]:
         **os.environ,
         "PP_STORE_DIR": str(indexed.store_dir),
         "PP_CORPUS_DIR": str(indexed.corpus_dir),
+        "PP_EVAL_DIR": str(_saved_report(indexed)),
     }
     env.pop("OPENAI_API_KEY", None)
     proc = subprocess.Popen(
@@ -102,4 +117,55 @@ def test_ask_and_open_the_highlighted_source(server: str) -> None:
         assert "1 January 2018" in mark.inner_text()
         page.screenshot(path=str(ARTIFACTS / "chat-answer-with-source.png"), full_page=True)
         assert page.locator("script:text('alert')").count() == 0
+        browser.close()
+
+
+# raw tag text a page must never show (a tag that was escaped instead of rendered or removed)
+RAW_TAG = re.compile(r"</?(?:small|sup|sub|b|i|em|strong|span|div|br|p|a|mark|h\d)\b[^>]{0,80}>")
+
+
+def _clean_page(page: Any, name: str) -> None:
+    """The page as a reader sees it: no raw HTML tag text, no exception box, no mailto: link
+    (Markdown turns 'hit@5.en' into one); a screenshot is written for the record."""
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"), full_page=True)
+    text = page.inner_text("body")
+    assert not RAW_TAG.findall(text), (name, RAW_TAG.findall(text)[:5])
+    assert page.get_by_test_id("stException").count() == 0, name
+    assert page.locator("a[href^='mailto:']").count() == 0, name
+
+
+def test_every_page_is_clean(server: str) -> None:
+    _require(Path(CHROMIUM).exists(), "Debian chromium is not installed (apt install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1300, "height": 1000})
+        page.goto(server)
+        box = page.get_by_test_id("stChatInputTextArea")
+        box.wait_for(timeout=120_000)
+        _clean_page(page, "chat")
+        box.fill("What are the thematic areas of the Prague Process?")
+        box.press("Enter")
+        page.get_by_test_id("stChatMessage").filter(has_text="Asylum").last.wait_for(
+            timeout=120_000
+        )
+        page.locator("[data-testid='stExpander'] summary:visible").first.click()
+        _clean_page(page, "chat-answer")
+        page.get_by_text("Onboarding", exact=True).first.click()
+        page.get_by_text("Glossary", exact=True).first.wait_for(timeout=120_000)
+        _clean_page(page, "onboarding-overview")
+        for tab in ("Glossary", "Timeline"):
+            page.get_by_text(tab, exact=True).first.click()
+            page.locator("[data-testid='stExpander'] summary:visible").first.click()
+            _clean_page(page, f"onboarding-{tab.lower()}")
+        page.get_by_text("Corpus", exact=True).first.click()
+        page.get_by_text("Open a document").first.wait_for(timeout=60_000)
+        _clean_page(page, "corpus")
+        page.get_by_text("Evaluation", exact=True).first.click()
+        page.get_by_test_id("stSelectbox").nth(1).click()
+        page.get_by_role("option").first.click()
+        page.get_by_text("Facts stated").first.wait_for(timeout=60_000)
+        _clean_page(page, "evaluation")
         browser.close()

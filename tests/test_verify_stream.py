@@ -152,3 +152,15 @@ def test_council_decision_no_is_a_number_not_a_negation() -> None:
     )
     text, citations, checks, flagged = verify_draft(decision, "en")
     assert len(checks) == 1 and checks[0].verdict == "supported" and not flagged
+
+
+@pytest.mark.parametrize(
+    "salad", ["Pražské proces [1].", "| Prazskeho procesu | | Konaji ministerske konference | [1]"]
+)
+def test_a_model_fragment_that_states_nothing_is_not_supported(salad: str) -> None:
+    quote = "Konají se ministerské konference Pražského procesu. Pražské procesu."
+    verifier = StreamVerifier((cite(1, quote),), "cs", align=True)
+    verifier.feed(salad)
+    verifier.close()
+    text, _, checks, flagged = verifier.result()
+    assert flagged and checks[0].verdict != "supported" and (text == "" or text.startswith("⚠"))
