@@ -11,6 +11,16 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings
 from index.manage import ALLOWED, remove_document, save_upload
 
+COLUMNS = {  # widths that fit: the title gets the room
+    "doc_id": st.column_config.TextColumn("document", width="medium"),
+    "title": st.column_config.TextColumn("title", width="large"),
+    "language": st.column_config.TextColumn("lang", width="small"),
+    "publisher": st.column_config.TextColumn("publisher", width="medium"),
+    "date": st.column_config.TextColumn("date", width="small"),
+    "chunks": st.column_config.NumberColumn("chunks", width="small"),
+    "indexed_at": st.column_config.TextColumn("indexed", width="small"),
+}
+
 
 def corpus_page(settings: Settings, runtime: Runtime) -> None:
     st.title("Corpus")
@@ -20,15 +30,7 @@ def corpus_page(settings: Settings, runtime: Runtime) -> None:
         width="stretch",
         hide_index=True,
         column_order=["doc_id", "title", "language", "publisher", "date", "chunks", "indexed_at"],
-        column_config={
-            "doc_id": st.column_config.TextColumn("document", width="medium"),
-            "title": st.column_config.TextColumn("title", width="large"),
-            "language": st.column_config.TextColumn("lang", width="small"),
-            "publisher": st.column_config.TextColumn("publisher", width="medium"),
-            "date": st.column_config.TextColumn("date", width="small"),
-            "chunks": st.column_config.NumberColumn("chunks", width="small"),
-            "indexed_at": st.column_config.TextColumn("indexed", width="small"),
-        },
+        column_config=COLUMNS,
     )
     pick = st.selectbox(
         "Open a document", [str(d["doc_id"]) for d in docs], index=None, key="open_doc"
