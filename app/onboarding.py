@@ -22,7 +22,7 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
     )
     tab_overview, tab_glossary, tab_timeline = st.tabs(["Overview", "Glossary", "Timeline"])
     with tab_overview:
-        for i, (section, question) in enumerate(onboarding.OVERVIEW):
+        for i, (section, question) in enumerate(onboarding.overview_questions(runtime)):
             st.subheader(section)
             show_answer(_cached_answer(question, runtime), runtime, settings, f"ov{i}")
     with tab_glossary:

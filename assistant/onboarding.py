@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.evidence import MONTHS
 from assistant.facts import states_event
@@ -19,22 +20,6 @@ from index.language import split_sentences
 from index.load import iter_corpus, load_document
 from index.store import Manifest
 
-# Questions the corpus answers (checked by tests/test_onboarding.py), shown as starters in the chat.
-STARTERS = [
-    "What is the Prague Process?",
-    "When was the Prague Process Joint Declaration signed?",
-    "Who hosts the Migration Observatory?",
-    "When was PP DATA officially launched?",
-    "What are the outputs of the European Migration Network?",
-    "Kdy začala implementace projektu ERIS?",
-]
-OVERVIEW = [  # (section, question) answered by assistant.ask, each statement cited
-    ("What it is", "What is the Prague Process?"),
-    ("How it started", "When was the Prague Process Joint Declaration signed?"),
-    ("Governance", "What are the Senior Officials' Meetings and the Strategic Group?"),
-    ("Thematic areas", "What are the thematic areas of the Prague Process Action Plan?"),
-    ("Projects", "What is the PP DATA project?"),
-]
 _SMALL = {"of", "the", "and", "for", "on", "in", "to", "&", "a", "an", "pro", "v", "na", "o"}
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?\b")
 _PAREN = re.compile(r"\(([A-Z][A-Z0-9]{1,}(?: [A-Z]{2,})?)\)")
@@ -95,9 +80,59 @@ def corpus_sentences(settings: Settings) -> Iterator[Sentence]:
             )
 
 
-def starter_questions(runtime: object) -> list[str]:
-    """Questions shown before the first one is asked."""
-    return list(STARTERS)
+def subjects(documents: dict[str, Any], knowledge: CorpusKnowledge, k: int = 3) -> list[str]:
+    """What the corpus is about: the repeated capitalised names that document titles carry, most
+    repeated first (a name inside a longer one that is almost as frequent gives way to it)."""
+    counts: dict[str, int] = {}
+    for named in knowledge.names.values():
+        for name, n in named.items():
+            if len(name.split()) >= 2:
+                counts[name] = counts.get(name, 0) + n
+    longer = {
+        name
+        for name in counts
+        if any(
+            name in other and other != name and 5 * counts[other] >= 4 * counts[name]
+            for other in counts
+        )
+    }
+    titles = " ".join(str(d.get("meta", {}).get("title", "")) for d in documents.values())
+    titled = [n for n in counts if n not in longer and n in titles and n[-1].isalnum()]
+    ranked = sorted(
+        (
+            n
+            for n in titled
+            if not any(n in o and n != o and 2 * counts[o] >= counts[n] for o in titled)
+        ),
+        key=lambda n: -counts[n],
+    )
+    return ranked[:k]
+
+
+def _what_is(name: str) -> str:
+    head = re.split(r"\s(?:on|of|for|in|to|and|with)\s", name)[0].split()[-1]
+    plural = head.endswith("s") and not head.endswith("ss")
+    return f"What {'are' if plural else 'is'} the {name}?"
+
+
+def defined_acronyms(knowledge: CorpusKnowledge, k: int = 2) -> list[str]:
+    """The acronyms the corpus writes out in the most documents."""
+    forms = knowledge.acronyms
+    return sorted(forms, key=lambda a: (-len({e.doc_id for e in forms[a]}), a))[:k]
+
+
+def starter_questions(runtime: Any) -> list[str]:
+    """Questions shown before the first one is asked, made from the corpus: what its main
+    subjects and its most defined acronyms are."""
+    names = subjects(runtime.manifest.documents, runtime.knowledge)
+    acronyms = [a for a in defined_acronyms(runtime.knowledge, 3) if a not in " ".join(names)]
+    return [_what_is(n) for n in names] + [f"What is {a}?" for a in acronyms[:3]]
+
+
+def overview_questions(runtime: Any) -> list[tuple[str, str]]:
+    """(section, question) pairs of the overview: one per main subject of the corpus."""
+    names = subjects(runtime.manifest.documents, runtime.knowledge, 4)
+    return [(name, _what_is(name)) for name in names]
 
 
 def glossary(settings: Settings, knowledge: CorpusKnowledge | None = None) -> list[Term]:

@@ -67,7 +67,9 @@ def test_starter_question_and_feedback_file(
 ) -> None:
     feedback = tmp_path / "fb.jsonl"
     monkeypatch.setenv("PP_FEEDBACK_PATH", str(feedback))
-    app.button(key="starter1").click().run()
+    starter = app.button(key="starter0")
+    assert starter.label == "What is the Prague Process?"  # made from the corpus's main subject
+    starter.click().run()
     assert "2009" in _assistant_texts(app)[-1]
     app.button(key="up1").click().run()
     record = json.loads(feedback.read_text().splitlines()[0])

@@ -237,3 +237,28 @@ def test_a_line_ending_in_an_abbreviation_runs_on_into_the_next() -> None:
         "We fund travel etc.",
         "The next section.",
     ]
+
+
+def test_starters_and_overview_come_from_the_corpus_subjects() -> None:
+    """The names a corpus repeats and carries in its titles, whatever the corpus: here one about
+    water policy."""
+    from assistant.onboarding import _what_is, subjects
+
+    knowledge = CorpusKnowledge(
+        names={
+            "WFD": {"Water Framework Directive": 9},
+            "RBMP": {"River Basin Management Plans": 4},
+            "FD": {"Framework Directive": 9},  # inside a longer name as often: gives way
+            "EC": {"European Commission": 12},  # never in a title: not a subject
+        }
+    )
+    documents = {
+        "a": {"meta": {"title": "The Water Framework Directive in brief"}},
+        "b": {"meta": {"title": "River Basin Management Plans: the second cycle"}},
+    }
+    assert subjects(documents, knowledge) == [
+        "Water Framework Directive",
+        "River Basin Management Plans",
+    ]
+    assert _what_is("River Basin Management Plans") == "What are the River Basin Management Plans?"
+    assert _what_is("National Contact Points on Integration").startswith("What are")
