@@ -37,6 +37,9 @@ _FIXED = re.compile(
 _BREAK = re.compile(r"(?<=[.!?\]])\s+(?=[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽ\"“(\d])")
 
 
+_ENDED = re.compile(r"\]\s*[.!?][\"”’)]?\s*$")  # a sentence closed by its marker and full stop
+
+
 def is_fixed(line: str) -> bool:
     """A line the assistant composes itself (a verdict, an intro to quoted evidence, a refusal)."""
     return bool(_FIXED.fullmatch(line))
@@ -71,6 +74,9 @@ def complete_parts(text: str, final: bool, at_line_start: bool = True) -> tuple[
                 continue
             parts.append(Part(line[begin : m.start()].strip(), False, starts and not begin))
             begin = m.end()
+        if not closed and _ENDED.search(line[begin:]):  # "… in 2018 [1]." ends it: no need to wait
+            parts.append(Part(line[begin:].strip(), False, starts and not begin))
+            return [p for p in parts if p.text], pos + len(line)
         if not closed:
             return [p for p in parts if p.text], pos + begin
         parts.append(Part(line[begin:].strip(), False, starts and not begin))

@@ -164,3 +164,11 @@ def test_a_model_fragment_that_states_nothing_is_not_supported(salad: str) -> No
     verifier.close()
     text, _, checks, flagged = verifier.result()
     assert flagged and checks[0].verdict != "supported" and (text == "" or text.startswith("⚠"))
+
+
+def test_a_sentence_closed_by_its_marker_and_stop_is_shown_at_once() -> None:
+    verifier = StreamVerifier(CITED, "en")
+    assert verifier.feed("PP DATA was launched on 1 January 2018 [1]") == ""
+    assert verifier.feed(".") == "PP DATA was launched on 1 January 2018 [1]."
+    assert verifier.feed(" It has 27 member states [2].") == " It has 27 member states [2]."
+    assert verifier.close() == ""
