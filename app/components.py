@@ -71,6 +71,8 @@ def show_answer(answer: Answer, runtime: Runtime, settings: Settings, key: str) 
             st.caption("Closest documents: " + ", ".join(answer.closest_documents))
     else:
         st.markdown(answer_markdown(answer.text))
+    if answer.standalone_question:  # a follow-up, answered as this question
+        st.caption(f"Answered as: {answer.standalone_question}")
     if answer.notice:
         st.info(answer.notice, icon="ℹ️")
     for c in answer.citations:

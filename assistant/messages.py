@@ -56,6 +56,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "Některé věty nebylo možné ověřit v citovaných zdrojích a jsou označeny ⚠.",
         "ru": "Некоторые предложения не подтверждены источниками и отмечены ⚠.",
     },
+    "unsupported_language": {
+        "en": "Answers are written in English, Czech or Russian, the documents' languages: this "
+        "one is in English.",
+        "cs": "Odpovědi jsou v angličtině, češtině nebo ruštině, v jazycích dokumentů: tato je "
+        "v češtině.",
+        "ru": "Ответы даются на английском, чешском или русском, языках документов: этот — на "
+        "русском.",
+    },
     "other_language": {
         "en": "Answering in English: the corpus has no documents in this language.",
         "cs": "Odpovídám anglicky: korpus nemá dokumenty v tomto jazyce.",

@@ -15,6 +15,7 @@ from assistant.answerers import Answerer, ExtractiveAnswerer
 from assistant.answerers.llm import passage_citations
 from assistant.context import closest_documents, gather_passages
 from assistant.errors import AssistantError
+from assistant.requested import requested_language
 from assistant.retrieve import Filters
 from assistant.rewrite import faithful, interleaved
 from assistant.runtime import Runtime
@@ -56,9 +57,14 @@ class _Turn:
 
 def _prepare(question: str, settings: Settings, answer_language: str) -> _Turn:
     text, cut = clean_question(question, settings.max_question_chars)
+    wanted, text = requested_language(text)
     asked = detect_language(text)
+    if answer_language not in ANSWER_LANGUAGES and wanted in ANSWER_LANGUAGES:
+        answer_language = wanted
     lang = answer_language if answer_language in ANSWER_LANGUAGES else asked
     turn = _Turn(text=text, asked=asked, lang=lang if lang in ANSWER_LANGUAGES else "en")
+    if wanted == "other":
+        turn.notices.append(messages.text("unsupported_language", turn.lang))
     if cut:
         turn.notices.append(
             messages.text("truncated", turn.lang, n=str(settings.max_question_chars))
