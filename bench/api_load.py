@@ -134,8 +134,23 @@ def main() -> int:
     finally:
         proc.terminate()
         proc.wait(30)
-    direct = _in_process(sample)
-    result: dict[str, Any] = {
+    result = _summary(args, times, errors, alone, _in_process(sample), (rss_before, rss_after))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    print(json.dumps(result, indent=1))
+    ok = not errors and result["api_overhead_p50_ms"] <= 20
+    return 0 if ok and rss_after <= rss_before * 1.10 else 1
+
+
+def _summary(
+    args: argparse.Namespace,
+    times: list[float],
+    errors: list[str],
+    alone: list[float],
+    direct: list[float],
+    rss: tuple[int, int],
+) -> dict[str, Any]:
+    return {
         "clients": args.clients,
         "requests": args.clients * args.questions,
         "errors": len(errors),
@@ -145,15 +160,9 @@ def main() -> int:
         "api_p50_ms": round(statistics.median(alone), 1),
         "ask_p50_ms": round(statistics.median(direct), 1),
         "api_overhead_p50_ms": round(statistics.median(alone) - statistics.median(direct), 1),
-        "server_rss_mb_before": round(rss_before / 2**20),
-        "server_rss_mb_after": round(rss_after / 2**20),
+        "server_rss_mb_before": round(rss[0] / 2**20),
+        "server_rss_mb_after": round(rss[1] / 2**20),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    print(json.dumps(result, indent=1))
-    ok = not errors and result["api_overhead_p50_ms"] <= 20
-    ok = ok and rss_after <= rss_before * 1.10
-    return 0 if ok else 1
 
 
 if __name__ == "__main__":
