@@ -31,15 +31,16 @@ def main() -> None:
 
         evaluation_page(settings, lambda: ensure_index(settings))
         return
+    show_last_ingest()
+    if page == "Chat":  # renders before the models have loaded; a question waits for them
+        from app.chat import chat_page
+
+        chat_page(settings, ensure_index(settings, wait=False))
+        return
     runtime = ensure_index(settings)
     if runtime is None:
         return
-    show_last_ingest()
-    if page == "Chat":
-        from app.chat import chat_page
-
-        chat_page(settings, runtime)
-    elif page == "Onboarding":
+    if page == "Onboarding":
         from app.onboarding import onboarding_page
 
         onboarding_page(settings, runtime)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import streamlit as st
 
 from app.components import show_answer, sidebar
+from app.state import ensure_index
 from assistant import memory
 from assistant.conversation import Conversation
 from assistant.errors import UserError
@@ -19,7 +20,9 @@ from assistant.settings import Settings
 from assistant.types import Answer
 
 
-def chat_page(settings: Settings, runtime: Runtime) -> None:
+def chat_page(settings: Settings, runtime: Runtime | None) -> None:
+    """`runtime` is None while the models still load: the page and the input render at once, and
+    a question asked meanwhile waits for them."""
     settings, filters, answer_lang = sidebar(settings)
     st.title("Prague Process assistant")
     st.caption(
@@ -29,35 +32,52 @@ def chat_page(settings: Settings, runtime: Runtime) -> None:
     chat = Conversation(st.session_state.setdefault("messages", []))
     question = st.chat_input("Ask about the Prague Process, EU or Czech migration policy…")
     question = question or st.session_state.pop("pending", None)
-    if not chat.messages and not question:
-        _starters(runtime)
-    if (
-        question
-    ):  # stored before any slow work: a run interrupted by the next question loses nothing
+    if question:  # stored before any slow work: a run interrupted by the next one loses nothing
         chat.add_question(question)
+    if not chat.messages:
+        _starters(settings)
+        if runtime is None:
+            st.caption("Loading the models in the background: you can type your question now.")
+        return
+    _conversation(chat, settings, filters, answer_lang, runtime)
+    if chat.messages and st.sidebar.button("Clear conversation"):
+        chat.clear()
+        st.rerun()
+
+
+def _conversation(
+    chat: Conversation,
+    settings: Settings,
+    filters: Filters,
+    answer_lang: str,
+    runtime: Runtime | None,
+) -> None:
+    """The turns so far, answering the one still unanswered (waiting for the models first)."""
     i = 0
     while i < len(chat.messages):
         msg = chat.messages[i]
-        with st.chat_message(msg["role"]):
-            if msg["role"] == "user":
+        if msg["role"] == "user":
+            with st.chat_message("user"):
                 st.markdown(answer_markdown(msg["content"]))  # the words as typed
-            elif "answer" in msg:
-                show_answer(msg["answer"], runtime, settings, str(i))
-            else:
-                st.error(msg["content"])
+        runtime = runtime or ensure_index(settings)  # waits here if the models still load
+        if runtime is None:
+            return
+        if msg["role"] != "user":
+            with st.chat_message(msg["role"]):
+                if "answer" in msg:
+                    show_answer(msg["answer"], runtime, settings, str(i))
+                else:
+                    st.error(msg["content"])
         if chat.unanswered(i):
             _answer_turn(
                 chat, i, settings, filters, answer_lang, runtime
             )  # inserts the answer at i + 1
             i += 1
         i += 1
-    if chat.messages and st.sidebar.button("Clear conversation"):
-        chat.clear()
-        st.rerun()
 
 
-def _starters(runtime: Runtime) -> None:
-    questions = starter_questions(runtime)
+def _starters(settings: Settings) -> None:
+    questions = starter_questions(settings)
     if not questions:
         return
     st.markdown("**Try:**")

@@ -121,11 +121,15 @@ def defined_acronyms(knowledge: CorpusKnowledge, k: int = 2) -> list[str]:
     return sorted(forms, key=lambda a: (-len({e.doc_id for e in forms[a]}), a))[:k]
 
 
-def starter_questions(runtime: Any) -> list[str]:
+def starter_questions(settings: Settings) -> list[str]:
     """Questions shown before the first one is asked, made from the corpus: what its main
-    subjects and its most defined acronyms are."""
-    names = subjects(runtime.manifest.documents, runtime.knowledge)
-    acronyms = [a for a in defined_acronyms(runtime.knowledge, 3) if a not in " ".join(names)]
+    subjects and its most defined acronyms are (from the manifest alone: no model needed)."""
+    manifest = Manifest.load(settings.store_dir)
+    if not manifest:
+        return []
+    knowledge = CorpusKnowledge.from_manifest(manifest)
+    names = subjects(manifest.documents, knowledge)
+    acronyms = [a for a in defined_acronyms(knowledge, 3) if a not in " ".join(names)]
     return [_what_is(n) for n in names] + [f"What is {a}?" for a in acronyms[:3]]
 
 
