@@ -23,7 +23,7 @@ from assistant.settings import Settings, load_settings
 from assistant.types import Answer, Draft, Passage, Turn
 from assistant.verify import SUPPORTED
 from assistant.verify_stream import StreamVerifier
-from index.language import detect_language
+from index.language import analyze, detect_language
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 ANSWER_LANGUAGES = ("en", "cs", "ru")
@@ -215,9 +215,12 @@ def _model_draft(
     answerer: Answerer, turn: _Turn, passages: list[Passage], runtime: Runtime
 ) -> Generator[str, None, tuple[Draft, StreamVerifier]]:
     """A model's answer fed to the checker as it streams; each checked sentence yielded."""
-    checked = StreamVerifier(
-        list(passage_citations(passages).values()), turn.lang, runtime.similarity, align=True
-    )
+    cited = list(passage_citations(passages).values())
+    aliases = {
+        c.n: " ".join(runtime.knowledge.spelled_out(set(analyze(c.quote, c.language or "en"))))
+        for c in cited
+    }
+    checked = StreamVerifier(cited, turn.lang, runtime.similarity, align=True, aliases=aliases)
     for item in answerer.write(turn.standalone, turn.lang, passages):
         if isinstance(item, Draft):
             yield checked.close()

@@ -48,6 +48,7 @@ class Settings:
     llm_timeout_s: float = 60.0
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
+    llamacpp_threads: int = 0  # decoding threads; 0: all cores when idle, 1 when busy
     feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
     eval_dir: Path = (
         PROJECT_ROOT / "evals" / "out"
@@ -108,6 +109,7 @@ _ENV = {  # environment variable -> Settings field
     "PP_API_KEY": "api_key",
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
     "PP_LLAMACPP_MODEL": "llamacpp_model_path",
+    "PP_LLAMACPP_THREADS": "llamacpp_threads",
     "PP_FEEDBACK_PATH": "feedback_path",
     "PP_EVAL_DIR": "eval_dir",
 }

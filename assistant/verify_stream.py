@@ -58,7 +58,8 @@ class StreamVerifier:
 
     `align`: give unmarked sentences the marker of the passage that supports them (for model-written
     answers; the offline answerer marks every sentence itself). `newline`: join units with a line
-    break (True), a space (False), or as the writer separated them (None, while streaming)."""
+    break (True), a space (False), or as the writer separated them (None, while streaming).
+    `aliases`: per citation number, other names its passage goes by."""
 
     def __init__(
         self,
@@ -67,8 +68,14 @@ class StreamVerifier:
         similarity: Similarity | None = None,
         align: bool = False,
         newline: bool | None = None,
+        aliases: dict[int, str] | None = None,
     ) -> None:
         self.by_n = {c.n: c for c in citations}
+        # per citation, the names its passage stands for: its title, and the acronyms whose
+        # expansion it writes out ('EMN' for a passage on the European Migration Network)
+        self.names = {
+            n: f"{c.title} {(aliases or {}).get(n, '')}".strip() for n, c in self.by_n.items()
+        }
         self.lang, self.similarity, self.align, self.newline = lang, similarity, align, newline
         self.buffer = ""
         self.at_line_start = True  # the buffer begins a line
@@ -117,7 +124,7 @@ class StreamVerifier:
         supports is better lost than shown against one that says otherwise); else unmarked."""
         best: dict[str, tuple[float, int]] = {}
         for n, c in self.by_n.items():
-            verdict = check_claim(sentence, [c.quote], self.lang, self.similarity, c.title)
+            verdict = check_claim(sentence, [c.quote], self.lang, self.similarity, self.names[n])
             overlap = content_overlap(sentence, c.quote, self.lang)
             if verdict.verdict in (SUPPORTED, CONTRADICTED) and overlap > 0:
                 best[verdict.verdict] = max(best.get(verdict.verdict, (0.0, 0)), (overlap, -n))
@@ -137,7 +144,7 @@ class StreamVerifier:
             {n: c.quote for n, c in self.by_n.items()},
             self.lang,
             self.similarity,
-            {n: c.title for n, c in self.by_n.items()},
+            self.names,
         )
 
     def _show(self, unit: str, new_line: bool) -> str:

