@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
+from evals.charts import write_charts
 from evals.metrics import FAILURE_REASONS, Metric, mean
 from evals.report_gate import compare, gate, load_thresholds
 
@@ -228,7 +229,11 @@ def _regressions_md(report: dict[str, Any], baseline: dict[str, Any]) -> list[st
     )
 
 
-def to_markdown(report: dict[str, Any], baseline: dict[str, Any] | None = None) -> str:
+def to_markdown(
+    report: dict[str, Any],
+    baseline: dict[str, Any] | None = None,
+    charts: list[tuple[str, str]] | None = None,
+) -> str:
     """report.md: headline, per-subset retrieval, per-tag table, checker, failures, and regressions
     against a baseline."""
     meta, g = report["meta"], report.get("gate", {})
@@ -249,6 +254,7 @@ def to_markdown(report: dict[str, Any], baseline: dict[str, Any] | None = None) 
         f"{report['grounding']['verdicts']}; latency: {report['latency']}; judge: "
         f"{report['judge']}.\n",
         "\n## By tag\n",
+        *[f"![{caption}]({name})\n" for name, caption in charts or []],
         *_by_tag_md(report),
         "\n## Grounding checker\n",
         *checker_lines(report["checker"]),
@@ -270,4 +276,5 @@ def write_report(
     (out_dir / "report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8"
     )
-    (out_dir / "report.md").write_text(to_markdown(report, baseline), encoding="utf-8")
+    charts = write_charts(report, out_dir)
+    (out_dir / "report.md").write_text(to_markdown(report, baseline, charts), encoding="utf-8")

@@ -243,6 +243,9 @@ def test_run_eval_writes_the_reports(indexed: Settings, runtime: Runtime, tmp_pa
         and "grounding.citation_precision" in markdown
         and "## Grounding checker" in markdown
     )
+    for chart in ("tags.png", "latency.png"):  # embedded, and real PNG files beside the report
+        assert f"]({chart})" in markdown
+        assert (tmp_path / "out" / chart).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     answers = tmp_path / "out" / "answers.jsonl"
     assert len(answers.read_text(encoding="utf-8").splitlines()) == 8
     code = main(

@@ -214,3 +214,53 @@ def test_serve_command_requires_the_key_and_never_prints_it(indexed: Settings) -
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert b"API key required" in out and KEY.encode() not in out
+
+
+@pytest.mark.slow
+def test_mcp_over_http_needs_the_key(indexed: Settings) -> None:
+    """`python -m assistant mcp --http` behind PP_API_KEY: refused without it, served with it."""
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "assistant",
+            "mcp",
+            "--http",
+            "--port",
+            str(port),
+            "--store",
+            str(indexed.store_dir),
+            "--corpus",
+            str(indexed.corpus_dir),
+        ],
+        env={**os.environ, "PP_API_KEY": KEY, "HF_HUB_OFFLINE": "1"},
+        cwd=str(PROJECT_ROOT),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(urllib.request.Request(url, data=b"{}"), timeout=2)
+            except urllib.error.HTTPError as refused:  # listening: answers, and refuses
+                assert refused.code == 401
+                break
+            except OSError:
+                time.sleep(0.5)
+
+        async def session() -> None:
+            headers = {"Authorization": f"Bearer {KEY}"}
+            async with httpx2.AsyncClient(headers=headers, timeout=120) as http:
+                async with Client(streamable_http_client(url, http_client=http)) as mcp:
+                    found = await mcp.call_tool("search", {"query": LAUNCH, "k": 2})
+                    assert len((found.structured_content or {})["passages"]) == 2
+
+        anyio.run(session)
+    finally:
+        proc.terminate()
+        proc.wait(30)
