@@ -220,7 +220,9 @@ def _model_draft(
         c.n: " ".join(runtime.knowledge.spelled_out(set(analyze(c.quote, c.language or "en"))))
         for c in cited
     }
-    checked = StreamVerifier(cited, turn.lang, runtime.similarity, align=True, aliases=aliases)
+    checked = StreamVerifier(
+        cited, turn.lang, runtime.similarity, align=True, aliases=aliases, question=turn.text
+    )
     for item in answerer.write(turn.standalone, turn.lang, passages):
         if isinstance(item, Draft):
             yield checked.close()

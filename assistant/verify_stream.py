@@ -22,22 +22,11 @@ from assistant.claims import (
     content_overlap,
     strip_markers,
 )
+from assistant.model_claims import problem
 from assistant.types import Citation, Draft, SentenceCheck, Similarity
 from assistant.verify import Part, check_unit, complete_parts
 
 _NUMBERED = re.compile(r"\[(\d+)\]")
-_WORD = re.compile(r"[^\W\d_]{2,}")
-
-
-def states_nothing(text: str) -> bool:
-    """A model's 'sentence' that makes no claim: table cells strung together ('| Prazskeho
-    procesu | | …'), or two words or fewer with no figure ('Pražské proces.')."""
-    plain = text.strip(" .\n")
-    if re.search(r"\|\s*\|", plain) or plain.startswith("|"):
-        return True
-    return len(_WORD.findall(plain)) <= 2 and not re.search(r"\d", plain)
-
-
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 
 
@@ -59,7 +48,8 @@ class StreamVerifier:
     `align`: give unmarked sentences the marker of the passage that supports them (for model-written
     answers; the offline answerer marks every sentence itself). `newline`: join units with a line
     break (True), a space (False), or as the writer separated them (None, while streaming).
-    `aliases`: per citation number, other names its passage goes by."""
+    `aliases`: per citation number, other names its passage goes by; `question`: what was asked
+    (a model's claim that only says it back states nothing)."""
 
     def __init__(
         self,
@@ -69,7 +59,9 @@ class StreamVerifier:
         align: bool = False,
         newline: bool | None = None,
         aliases: dict[int, str] | None = None,
+        question: str = "",
     ) -> None:
+        self.question = question
         self.by_n = {c.n: c for c in citations}
         # per citation, the names its passage stands for: its title, and the acronyms whose
         # expansion it writes out ('EMN' for a passage on the European Migration Network)
@@ -156,8 +148,13 @@ class StreamVerifier:
             repaired = self._aligned(plain) if plain else plain
             if repaired != plain:
                 unit, check = repaired, self._check(repaired)
-        if self.align and check.verdict == SUPPORTED and states_nothing(MARKER.sub("", unit)):
-            check = replace(check, verdict=UNVERIFIABLE, reason="states nothing: a fragment")
+        if self.align and check.citations and check.verdict in (SUPPORTED, UNDETERMINED):
+            # a model's claim: the stricter checks too
+            cited = [self.by_n[n].quote for n in strip_markers(unit)[1] if n in self.by_n]
+            names = " ".join(self.names[n] for n in strip_markers(unit)[1] if n in self.names)
+            why = problem(MARKER.sub("", unit).strip(), cited, self.question, names)
+            if why:
+                check = replace(check, verdict=UNVERIFIABLE, reason=why)
         done = self.done
         done.checks.append(check)
         if check.verdict == CONTRADICTED:

@@ -28,7 +28,8 @@ def evaluate_checker(
 ) -> dict[str, Any]:
     """The shared grounding checker on labelled claim/passage pairs (what `python -m evals checker`
     prints)."""
-    from assistant.verify import check_claim
+    from assistant.model_claims import problem
+    from assistant.verify import Verdict, check_claim
     from index.language import detect_language
 
     meta = corpus_meta(settings)
@@ -36,9 +37,11 @@ def evaluate_checker(
     for pair in pairs:
         m = meta.get(pair["doc_id"], {})
         lang = str(m.get("language") or detect_language(pair["claim"]))
-        verdict = check_claim(
-            pair["claim"], [pair["passage"]], lang, similarity, str(m.get("title", ""))
-        )
+        title = str(m.get("title", ""))
+        verdict = check_claim(pair["claim"], [pair["passage"]], lang, similarity, title)
+        if "question" in pair and verdict.verdict in ("supported", "undetermined"):  # a model's
+            why = problem(pair["claim"], [pair["passage"]], str(pair["question"]), title)
+            verdict = Verdict("unverifiable", why) if why else verdict
         results.append((str(pair["kind"]), bool(pair["supported"]), verdict.verdict))
         if bool(pair["supported"]) == (verdict.verdict in metrics.UNSUPPORTED):
             wrong.append(
