@@ -11,7 +11,8 @@ from assistant.render import answer_markdown, highlighted_context
 from assistant.runtime import Runtime
 from assistant.service import ask
 from assistant.settings import Settings
-from assistant.types import Answer
+from assistant.structure import Section, outline
+from assistant.types import Answer, Citation
 
 
 def onboarding_page(settings: Settings, runtime: Runtime) -> None:
@@ -22,9 +23,14 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
     )
     tab_overview, tab_glossary, tab_timeline = st.tabs(["Overview", "Glossary", "Timeline"])
     with tab_overview:
-        for i, (section, question) in enumerate(onboarding.overview_questions(runtime)):
+        overview = onboarding.overview_questions(runtime)
+        for i, (section, question) in enumerate(overview):
             st.subheader(section)
             show_answer(_cached_answer(question, runtime), runtime, settings, f"ov{i}")
+            if i == 0:  # after what the main subject is: how the documents lay it out
+                about = tuple(name for name, _ in overview)
+                for part in outline(settings, about=about):
+                    _section(part, runtime)
     with tab_glossary:
         terms = onboarding.glossary(settings, runtime.knowledge)
         for term in (t for t in terms if t.expansion):
@@ -43,6 +49,25 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
                 source = runtime.document_text(c.doc_id)
                 st.markdown(highlighted_context(source, c, 200), unsafe_allow_html=True)
                 st.caption(f"{c.title} · {c.doc_id} · characters {c.start}–{c.end}")
+
+
+def _section(section: Section, runtime: Runtime) -> None:
+    """A structure (its sentence, then each part with its list) or a lone list, each cited."""
+    st.subheader(section.title)
+    if section.intro and section.intro_citation:
+        st.markdown(answer_markdown(section.intro))
+        _source(runtime, section.intro_citation)
+    for part in section.parts:
+        if len(section.parts) > 1:
+            st.markdown(f"**{answer_markdown(part.heading)}**")
+        st.markdown("\n".join(f"- {answer_markdown(item)}" for item in part.items))
+        _source(runtime, part.citation)
+
+
+def _source(runtime: Runtime, citation: Citation) -> None:
+    with st.expander(f"Source: {citation.title} · characters {citation.start}–{citation.end}"):
+        text = runtime.document_text(citation.doc_id)
+        st.markdown(highlighted_context(text, citation, 160), unsafe_allow_html=True)
 
 
 def _cached_answer(question: str, runtime: Runtime) -> Answer:

@@ -4,8 +4,9 @@ the corpus by code (so they grow with it), every entry citing an exact source sp
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,9 @@ from assistant.knowledge import CorpusKnowledge
 from assistant.settings import Settings
 from assistant.types import Citation
 from index.acronyms import expansion_before
-from index.clean import clean
+from index.clean import CleanText, clean
 from index.language import split_sentences
-from index.load import iter_corpus, load_document
+from index.load import Document, iter_corpus, load_document
 from index.store import Manifest
 
 _SMALL = {"of", "the", "and", "for", "on", "in", "to", "&", "a", "an", "pro", "v", "na", "o"}
@@ -47,8 +48,11 @@ class Sentence:
     citation: Citation
 
 
-def corpus_sentences(settings: Settings) -> Iterator[Sentence]:
-    """Every sentence of every indexed document with its exact source span."""
+def corpus_documents(
+    settings: Settings,
+) -> Iterator[tuple[Document, CleanText, Callable[[int, int], Citation]]]:
+    """Every indexed document, its cleaned text, and how to cite a span of that cleaned text (the
+    citation carries the exact span of the source file)."""
     manifest = Manifest.load(settings.store_dir)
     indexed = {d["path"] for d in manifest.documents.values()} if manifest else None
     for path in iter_corpus(settings.corpus_dir):
@@ -60,24 +64,31 @@ def corpus_sentences(settings: Settings) -> Iterator[Sentence]:
         except Exception:  # unreadable files are reported by ingest, not here
             continue
         cleaned = clean(doc.text)
+        yield doc, cleaned, partial(_cite, doc, cleaned)
+
+
+def _cite(doc: Document, cleaned: CleanText, start: int, end: int) -> Citation:
+    source_start, source_end = cleaned.source_span(start, end)
+    return Citation(
+        n=0,
+        doc_id=doc.doc_id,
+        title=doc.title,
+        chunk_id="",
+        quote=doc.text[source_start:source_end],
+        start=source_start,
+        end=source_end,
+        score=1.0,
+        date=str(doc.meta.get("date") or ""),
+        language=doc.language,
+        publisher=str(doc.meta.get("publisher") or ""),
+    )
+
+
+def corpus_sentences(settings: Settings) -> Iterator[Sentence]:
+    """Every sentence of every indexed document with its exact source span."""
+    for _, cleaned, cite in corpus_documents(settings):
         for s in split_sentences(cleaned.text):
-            start, end = cleaned.source_span(s.start, s.end)
-            yield Sentence(
-                cleaned.text[s.start : s.end],
-                Citation(
-                    n=0,
-                    doc_id=doc.doc_id,
-                    title=doc.title,
-                    chunk_id="",
-                    quote=doc.text[start:end],
-                    start=start,
-                    end=end,
-                    score=1.0,
-                    date=str(doc.meta.get("date") or ""),
-                    language=doc.language,
-                    publisher=str(doc.meta.get("publisher") or ""),
-                ),
-            )
+            yield Sentence(cleaned.text[s.start : s.end], cite(s.start, s.end))
 
 
 def subjects(documents: dict[str, Any], knowledge: CorpusKnowledge, k: int = 3) -> list[str]:
