@@ -22,7 +22,9 @@ memory.limit_arenas()
 
 
 def main() -> None:
-    st.set_page_config(page_title="Prague Process assistant", page_icon="🗂️", layout="wide")
+    st.set_page_config(
+        page_title="Prague Process assistant", page_icon=":material/travel_explore:", layout="wide"
+    )
     st.markdown(CSS, unsafe_allow_html=True)
     settings = load_settings()
     page = st.sidebar.radio("Page", ["Chat", "Onboarding", "Corpus", "Evaluation"], key="page")

@@ -66,7 +66,7 @@ def show_answer(answer: Answer, runtime: Runtime, settings: Settings, key: str) 
     """The answer text (abstentions look different), then each citation opening onto its highlighted
     source."""
     if answer.abstained:
-        st.warning(answer.text, icon="🔍")
+        st.warning(answer.text, icon=":material/search_off:")
         if answer.closest_documents:
             st.caption("Closest documents: " + ", ".join(answer.closest_documents))
     else:
@@ -74,7 +74,7 @@ def show_answer(answer: Answer, runtime: Runtime, settings: Settings, key: str) 
     if answer.standalone_question:  # a follow-up, answered as this question
         st.caption(f"Answered as: {answer.standalone_question}")
     if answer.notice:
-        st.info(answer.notice, icon="ℹ️")
+        st.info(answer.notice, icon=":material/info:")
     for c in answer.citations:
         meta = " · ".join(x for x in (c.date and f"as of {c.date}", c.language, c.publisher) if x)
         with st.expander(f"[{c.n}] {c.title} — {meta}"):
