@@ -3,36 +3,57 @@ source."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from app.components import show_answer
 from assistant import onboarding
+from assistant.knowledge import CorpusKnowledge
 from assistant.render import answer_markdown, highlighted_context
 from assistant.runtime import Runtime
 from assistant.service import ask
-from assistant.settings import Settings
+from assistant.settings import Settings, load_settings
 from assistant.structure import Section, outline
 from assistant.types import Answer, Citation
+from index.store import MANIFEST, Manifest
+
+
+@st.cache_data(show_spinner="Reading the documents…", max_entries=2)
+def _views(
+    store: str, corpus: str, stamp: float, about: tuple[str, ...]
+) -> tuple[list[onboarding.Term], list[onboarding.Event], list[Section]]:
+    """The glossary, timeline and structures, read from every document once per state of the
+    index (`stamp`: the manifest's time), not on every click."""
+    settings = load_settings(store_dir=Path(store), corpus_dir=Path(corpus))
+    manifest = Manifest.load(settings.store_dir)
+    knowledge = CorpusKnowledge.from_manifest(manifest) if manifest else CorpusKnowledge()
+    glossary = onboarding.glossary(settings, knowledge)
+    return glossary, onboarding.timeline(settings), outline(settings, about=about)
 
 
 def onboarding_page(settings: Settings, runtime: Runtime) -> None:
-    st.title("New to the Prague Process?")
+    overview = onboarding.overview_questions(runtime)
+    about = tuple(name for name, _ in overview)
+    manifest = settings.store_dir / MANIFEST
+    stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
+    terms, events, sections = _views(
+        str(settings.store_dir), str(settings.corpus_dir), stamp, about
+    )
+    st.title(f"New to the {about[0]}?" if about else "New to these documents?")
     st.caption(
         "Built from the documents by code: it grows with the corpus. Every statement links to its "
         "source."
     )
     tab_overview, tab_glossary, tab_timeline = st.tabs(["Overview", "Glossary", "Timeline"])
     with tab_overview:
-        overview = onboarding.overview_questions(runtime)
         for i, (section, question) in enumerate(overview):
             st.subheader(section)
             show_answer(_cached_answer(question, runtime), runtime, settings, f"ov{i}")
             if i == 0:  # after what the main subject is: how the documents lay it out
-                about = tuple(name for name, _ in overview)
-                for part in outline(settings, about=about):
+                for part in sections:
                     _section(part, runtime)
     with tab_glossary:
-        terms = onboarding.glossary(settings, runtime.knowledge)
         for term in (t for t in terms if t.expansion):
             label = f"{term.acronym} — {term.expansion}"
             with st.expander(label):
@@ -43,7 +64,7 @@ def onboarding_page(settings: Settings, runtime: Runtime) -> None:
         if bare:
             st.caption("Also used, never written out in the documents: " + ", ".join(bare))
     with tab_timeline:
-        for event in onboarding.timeline(settings):
+        for event in events:
             c = event.citation
             with st.expander(f"**{event.when}** — {answer_markdown(event.text)}"):
                 source = runtime.document_text(c.doc_id)
