@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import streamlit as st
 
@@ -16,8 +17,9 @@ from assistant.render import answer_markdown
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask_stream
-from assistant.settings import Settings
+from assistant.settings import Settings, load_settings
 from assistant.types import Answer
+from index.store import Manifest
 
 
 def chat_page(settings: Settings, runtime: Runtime | None) -> None:
@@ -76,8 +78,14 @@ def _conversation(
         i += 1
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _starter_list(store: str, stamp: float) -> list[str]:
+    """Read from the manifest once per state of the index, not on every run of the page."""
+    return starter_questions(load_settings(store_dir=Path(store)))
+
+
 def _starters(settings: Settings) -> None:
-    questions = starter_questions(settings)
+    questions = _starter_list(str(settings.store_dir), Manifest.stamp(settings.store_dir))
     if not questions:
         return
     st.markdown("**Try:**")

@@ -9,14 +9,13 @@ import streamlit as st
 
 from app.components import show_answer
 from assistant import onboarding
-from assistant.knowledge import CorpusKnowledge
 from assistant.render import answer_markdown, highlighted_context
 from assistant.runtime import Runtime
 from assistant.service import ask
 from assistant.settings import Settings, load_settings
 from assistant.structure import Section, outline
 from assistant.types import Answer, Citation
-from index.store import MANIFEST, Manifest
+from index.store import Manifest
 
 
 @st.cache_data(show_spinner="Reading the documents…", max_entries=2)
@@ -26,17 +25,14 @@ def _views(
     """The glossary, timeline and structures, read from every document once per state of the
     index (`stamp`: the manifest's time), not on every click."""
     settings = load_settings(store_dir=Path(store), corpus_dir=Path(corpus))
-    manifest = Manifest.load(settings.store_dir)
-    knowledge = CorpusKnowledge.from_manifest(manifest) if manifest else CorpusKnowledge()
-    glossary = onboarding.glossary(settings, knowledge)
+    glossary = onboarding.glossary(settings)  # the corpus knowledge read from the manifest
     return glossary, onboarding.timeline(settings), outline(settings, about=about)
 
 
 def onboarding_page(settings: Settings, runtime: Runtime) -> None:
     overview = onboarding.overview_questions(runtime)
     about = tuple(name for name, _ in overview)
-    manifest = settings.store_dir / MANIFEST
-    stamp = manifest.stat().st_mtime if manifest.exists() else 0.0
+    stamp = Manifest.stamp(settings.store_dir)
     terms, events, sections = _views(
         str(settings.store_dir), str(settings.corpus_dir), stamp, about
     )

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 from assistant.claims import quantities
 from assistant.evidence import entities
+from assistant.layout import is_list_item, short_heading
 from index.language import analyze, fold
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _HEADING = re.compile(r"^\s*(?:#{1,6}\s|\*\*[^*]+\*\*\s*$)|:\s*$")
-_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 
 
 def states_nothing(text: str, question: str = "") -> bool:
@@ -52,12 +52,13 @@ def windows(passage: str) -> list[str]:
     block: list[str] = []
     for i, line in enumerate(lines):
         follows = lines[i + 1] if i + 1 < len(lines) else ""
-        short = len(line.split()) <= 8 and not re.search(r"[.!?;,]$", line)
-        if not _ITEM.match(line) and (_HEADING.search(line) or (short and _ITEM.match(follows))):
+        if not is_list_item(line) and (
+            _HEADING.search(line) or (short_heading(line) and is_list_item(follows))
+        ):
             if heading or block:
                 out.append(" ".join([heading, *block]))
             heading, block = line, []
-        elif _ITEM.match(line) or heading:
+        elif is_list_item(line) or heading:
             block.append(line)
         else:
             out += [s for s in re.split(r"(?<=[.!?])\s+", line) if s]

@@ -128,8 +128,7 @@ class Runtime:
         self._works = self._link_translations(manifest)
 
     def _mtime(self) -> float:
-        path = self.settings.store_dir / "manifest.json"
-        return path.stat().st_mtime if path.exists() else 0.0
+        return Manifest.stamp(self.settings.store_dir)
 
     def refresh(self) -> bool:
         """Pick up a finished ingest (new manifest and BM25 index); True when something changed."""

@@ -22,7 +22,7 @@ from assistant.runtime import Runtime
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer, Draft, Passage, Turn
 from assistant.verify import SUPPORTED
-from assistant.verify_stream import StreamVerifier
+from assistant.verify_stream import StreamVerifier, checked_whole
 from index.language import analyze, detect_language
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -165,15 +165,6 @@ def _standalone(runtime: Runtime, turn: _Turn, history: Sequence[Turn] | None) -
     return offline, ""
 
 
-def _checked_whole(draft: Draft, lang: str, runtime: Runtime) -> StreamVerifier:
-    """A whole draft (the offline answerer's) through the checker in one piece."""
-    verifier = StreamVerifier(draft.citations, lang, runtime.similarity, newline="\n" in draft.text)
-    if not draft.abstained:
-        verifier.feed(draft.text)
-        verifier.close()
-    return verifier
-
-
 def _write(
     answerer: Answerer,
     offline: ExtractiveAnswerer,
@@ -187,7 +178,7 @@ def _write(
     turn.backend = answerer.name
     if answerer.judges_evidence:
         draft = _last_draft(answerer.write(turn.standalone, turn.lang, passages))
-        checked = _checked_whole(draft, turn.lang, runtime)
+        checked = checked_whole(draft, turn.lang, runtime.similarity)
         yield draft.text if draft.abstained else checked.done.text
         return draft, checked
     evidence = offline.evidence(turn.standalone, turn.lang, passages)
@@ -199,14 +190,14 @@ def _write(
             evidence_score=evidence,
         )
         yield draft.text
-        return draft, _checked_whole(draft, turn.lang, runtime)
+        return draft, checked_whole(draft, turn.lang, runtime.similarity)
     try:
         return (yield from _model_draft(answerer, turn, passages, runtime))
     except Exception as exc:
         draft = offline.answer(turn.standalone, turn.lang, passages)
         turn.notices.append(messages.text("fallback", turn.lang, error=str(exc)[:160]))
         turn.backend = "extractive"
-        offline_checked = _checked_whole(draft, turn.lang, runtime)
+        offline_checked = checked_whole(draft, turn.lang, runtime.similarity)
         yield "\n\n" + (draft.text if draft.abstained else offline_checked.done.text)
         return draft, offline_checked
 
@@ -255,7 +246,7 @@ def _verified(
         draft = offline.answer(turn.standalone, turn.lang, passages)
         turn.notices.append(messages.text("uncheckable", turn.lang))
         turn.backend, flagged = "extractive", False
-        body, citations, checks, _ = _checked_whole(draft, turn.lang, runtime).result()
+        body, citations, checks, _ = checked_whole(draft, turn.lang, runtime.similarity).result()
         if draft.abstained:
             body, checks = draft.text, ()
         yield "\n\n" + body

@@ -11,12 +11,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from assistant.layout import LIST_ITEM, is_list_item, short_heading
 from assistant.onboarding import corpus_documents
 from assistant.settings import Settings
 from assistant.types import Citation
 from index.language import fold, split_sentences
-
-_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -49,18 +48,18 @@ def parts_of(text: str) -> list[tuple[str, int, int, list[str]]]:
     lines = [(p, s.strip()) for p, s in _lines(text) if s.strip()]
     out = []
     for i, (start, line) in enumerate(lines):
-        heading = line.rstrip(":")
-        if _ITEM.match(line) or len(heading.split()) > 8 or re.search(r"[.!?;,]$", heading):
+        if not short_heading(line):
             continue
         items = []
         for pos, nxt in lines[i + 1 :]:
-            if not _ITEM.match(nxt):
+            if not is_list_item(nxt):
                 break
-            items.append((pos, _ITEM.sub("", nxt).strip().rstrip(";.")))
+            items.append((pos, LIST_ITEM.sub("", nxt).strip().rstrip(";.")))
         if len(items) >= 2:
             last_pos, _ = items[-1]
             end = text.find("\n", last_pos)
-            out.append((heading, start, end if end >= 0 else len(text), [t for _, t in items]))
+            end = end if end >= 0 else len(text)
+            out.append((line.rstrip(":"), start, end, [t for _, t in items]))
     return out
 
 

@@ -22,12 +22,12 @@ from assistant.claims import (
     content_overlap,
     strip_markers,
 )
+from assistant.layout import is_list_item
 from assistant.model_claims import problem
 from assistant.types import Citation, Draft, SentenceCheck, Similarity
 from assistant.verify import Part, check_unit, complete_parts
 
 _NUMBERED = re.compile(r"\[(\d+)\]")
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*–]|\d{1,2}[.)])\s+")
 
 
 @dataclass
@@ -105,7 +105,7 @@ class StreamVerifier:
         if self.align and not MARKER.search(part.text) and not part.text.endswith(":"):
             part = part._replace(text=self._aligned(part.text))
         self.pending.append(part)
-        if MARKER.search(part.text) or (self.align and not _LIST_ITEM.match(part.text)):
+        if MARKER.search(part.text) or (self.align and not is_list_item(part.text)):
             unit, self.pending = self.pending, []
             return [("\n".join(p.text for p in unit), unit[0].new_line)]
         return []
@@ -174,6 +174,18 @@ class StreamVerifier:
         return shown
 
 
+def checked_whole(
+    draft: Draft, lang: str, similarity: Similarity | None = None, align: bool = False
+) -> StreamVerifier:
+    """A whole draft (the offline answerer's) through the checker in one piece; an abstention has
+    nothing to check."""
+    verifier = StreamVerifier(draft.citations, lang, similarity, align, "\n" in draft.text)
+    if not draft.abstained:
+        verifier.feed(draft.text)
+        verifier.close()
+    return verifier
+
+
 def verify_draft(
     draft: Draft, lang: str, similarity: Similarity | None = None, align: bool = False
 ) -> tuple[str, tuple[Citation, ...], tuple[SentenceCheck, ...], bool]:
@@ -181,7 +193,4 @@ def verify_draft(
     dangling markers, flag the unverifiable with ⚠, keep only the citations still used, renumbered
     in order of appearance. Returns (text, citations, checks, whether anything was removed or
     flagged)."""
-    verifier = StreamVerifier(draft.citations, lang, similarity, align, "\n" in draft.text)
-    verifier.feed(draft.text)
-    verifier.close()
-    return verifier.result()
+    return checked_whole(draft, lang, similarity, align).result()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -23,14 +22,10 @@ from typing import Any
 import psutil
 
 from assistant.settings import PROJECT_ROOT, load_settings
+from bench.report import median, pct
 from bench.soak import _free_port as free_port
 from bench.soak import questions
 from index.offline import configure_offline
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def _start(port: int) -> subprocess.Popen[bytes]:
@@ -155,11 +150,11 @@ def _summary(
         "requests": args.clients * args.questions,
         "errors": len(errors),
         "error_examples": errors[:5],
-        "concurrent_p50_ms": round(_percentile(times, 0.5), 1),
-        "concurrent_p95_ms": round(_percentile(times, 0.95), 1),
-        "api_p50_ms": round(statistics.median(alone), 1),
-        "ask_p50_ms": round(statistics.median(direct), 1),
-        "api_overhead_p50_ms": round(statistics.median(alone) - statistics.median(direct), 1),
+        "concurrent_p50_ms": round(median(times), 1),
+        "concurrent_p95_ms": round(pct(times, 95), 1),
+        "api_p50_ms": round(median(alone), 1),
+        "ask_p50_ms": round(median(direct), 1),
+        "api_overhead_p50_ms": round(median(alone) - median(direct), 1),
         "server_rss_mb_before": round(rss[0] / 2**20),
         "server_rss_mb_after": round(rss[1] / 2**20),
     }

@@ -78,6 +78,12 @@ class Manifest:
     updated_at: str = ""
     generation: int = 0  # the live collections and BM25 folder
 
+    @staticmethod
+    def stamp(store_dir: Path) -> float:
+        """When the index last changed (the manifest's modification time); 0 without one."""
+        path = store_dir / MANIFEST
+        return path.stat().st_mtime if path.exists() else 0.0
+
     @classmethod
     def load(cls, store_dir: Path) -> Manifest | None:
         path = store_dir / MANIFEST

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,9 @@ def server(indexed: Settings) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-def test_ask_and_open_the_highlighted_source(server: str) -> None:
+@contextmanager
+def _chat(server: str) -> Iterator[tuple[Any, Any]]:
+    """The app open in Debian's Chromium: the page and its chat input, once it is usable."""
     _require(
         Path(CHROMIUM).exists(),
         "Debian chromium is not installed (apt install chromium chromium-driver)",
@@ -106,6 +109,12 @@ def test_ask_and_open_the_highlighted_source(server: str) -> None:
         page.goto(server)
         box = page.get_by_test_id("stChatInputTextArea")
         box.wait_for(timeout=120_000)
+        yield page, box
+        browser.close()
+
+
+def test_ask_and_open_the_highlighted_source(server: str) -> None:
+    with _chat(server) as (page, box):
         box.fill("When was PP DATA officially launched?")
         box.press("Enter")
         answer = page.get_by_test_id("stChatMessage").filter(has_text="1 January 2018")
@@ -117,7 +126,6 @@ def test_ask_and_open_the_highlighted_source(server: str) -> None:
         assert "1 January 2018" in mark.inner_text()
         page.screenshot(path=str(ARTIFACTS / "chat-answer-with-source.png"), full_page=True)
         assert page.locator("script:text('alert')").count() == 0
-        browser.close()
 
 
 # raw tag text a page must never show (a tag that was escaped instead of rendered or removed)
@@ -136,15 +144,7 @@ def _clean_page(page: Any, name: str) -> None:
 
 
 def test_every_page_is_clean(server: str) -> None:
-    _require(Path(CHROMIUM).exists(), "Debian chromium is not installed (apt install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1300, "height": 1000})
-        page.goto(server)
-        box = page.get_by_test_id("stChatInputTextArea")
-        box.wait_for(timeout=120_000)
+    with _chat(server) as (page, box):
         _clean_page(page, "chat")
         box.fill("What are the thematic areas of the Prague Process?")
         box.press("Enter")
@@ -168,4 +168,3 @@ def test_every_page_is_clean(server: str) -> None:
         page.get_by_role("option").first.click()
         page.get_by_text("Facts stated").first.wait_for(timeout=60_000)
         _clean_page(page, "evaluation")
-        browser.close()

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import anyio
 import openai
@@ -174,18 +175,14 @@ def test_mcp_over_stdio_searches_answers_and_serves_documents(
     anyio.run(session)
 
 
-@pytest.mark.slow
-def test_serve_command_requires_the_key_and_never_prints_it(indexed: Settings) -> None:
-    """`python -m assistant serve` as a user starts it, with PP_API_KEY set."""
-    port = free_port()
-    proc = subprocess.Popen(
+def _assistant(indexed: Settings, *verb: str, output: int = subprocess.DEVNULL) -> Any:
+    """`python -m assistant VERB …` as a user starts it, on the session's index, with PP_API_KEY."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
             "assistant",
-            "serve",
-            "--port",
-            str(port),
+            *verb,
             "--store",
             str(indexed.store_dir),
             "--corpus",
@@ -193,9 +190,16 @@ def test_serve_command_requires_the_key_and_never_prints_it(indexed: Settings) -
         ],
         env={**os.environ, "PP_API_KEY": KEY, "HF_HUB_OFFLINE": "1"},
         cwd=str(PROJECT_ROOT),
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
+
+
+@pytest.mark.slow
+def test_serve_command_requires_the_key_and_never_prints_it(indexed: Settings) -> None:
+    """`python -m assistant serve` as a user starts it, with PP_API_KEY set."""
+    port = free_port()
+    proc = _assistant(indexed, "serve", "--port", str(port), output=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}"
         for _ in range(240):
@@ -223,25 +227,7 @@ def test_mcp_over_http_needs_the_key(indexed: Settings) -> None:
     from mcp.client.streamable_http import streamable_http_client
 
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "assistant",
-            "mcp",
-            "--http",
-            "--port",
-            str(port),
-            "--store",
-            str(indexed.store_dir),
-            "--corpus",
-            str(indexed.corpus_dir),
-        ],
-        env={**os.environ, "PP_API_KEY": KEY, "HF_HUB_OFFLINE": "1"},
-        cwd=str(PROJECT_ROOT),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = _assistant(indexed, "mcp", "--http", "--port", str(port))
     url = f"http://127.0.0.1:{port}/mcp"
     try:
         for _ in range(240):
