@@ -76,7 +76,10 @@ def show_answer(answer: Answer, runtime: Runtime, settings: Settings, key: str) 
     if answer.notice:
         st.info(answer.notice, icon=":material/info:")
     for c in answer.citations:
-        meta = " · ".join(x for x in (c.date and f"as of {c.date}", c.language, c.publisher) if x)
+        page = c.page and f"page {c.page}"
+        meta = " · ".join(
+            x for x in (page, c.date and f"as of {c.date}", c.language, c.publisher) if x
+        )
         with st.expander(f"[{c.n}] {c.title} — {meta}"):
             try:
                 source = runtime.document_text(c.doc_id)

@@ -102,7 +102,8 @@ def _print_sources(answer: Any) -> None:
     for c in answer.citations:
         quote = " ".join(c.quote.split())
         print(
-            f"[{c.n}] {c.title} ({c.doc_id}, {c.date or 'undated'}) chars {c.start}-{c.end}: "
+            f"[{c.n}] {c.title} ({c.doc_id}, {c.date or 'undated'}"
+            f"{f', p. {c.page}' if c.page else ''}) chars {c.start}-{c.end}: "
             f'"{quote[:200]}{"…" if len(quote) > 200 else ""}"'
         )
     if answer.abstained and answer.closest_documents:

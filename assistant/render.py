@@ -52,7 +52,8 @@ def to_markdown(answer: Answer) -> str:
         lines.append("**Sources**")
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            meta = ", ".join(x for x in (c.publisher, c.date, c.language) if x)
+            page = f"p. {c.page}" if c.page else ""
+            meta = ", ".join(x for x in (page, c.publisher, c.date, c.language) if x)
             lines.append(
                 f"- [{c.n}] *{c.title}* ({c.doc_id}{'; ' + meta if meta else ''}), "
                 f"characters {c.start}–{c.end}: “{quote}”"

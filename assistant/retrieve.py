@@ -260,4 +260,5 @@ def to_passage(hit: NodeWithScore, leg_scores: dict[str, float] | None = None) -
         translation_of=text("translation_of"),
         sentences=spans,
         leg_scores=dict(leg_scores or {}),
+        pages=tuple((int(at), int(n)) for at, n in json.loads(meta.get("pages") or "[]")),
     )

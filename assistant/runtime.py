@@ -260,9 +260,13 @@ class Runtime:
 
     def document_text(self, doc_id: str) -> str:
         """The full source text of an indexed document (what citation offsets refer to)."""
+        from index import texts
         from index.load import read_text
 
         info = self.manifest.documents.get(doc_id)
         if not info:
             raise AssistantError(f"Unknown document {doc_id!r}")
-        return read_text(Path(self.settings.corpus_dir) / info["path"])
+        kept = texts.load(Path(self.settings.store_dir), str(info.get("sha256") or ""))
+        return (
+            kept if kept is not None else read_text(Path(self.settings.corpus_dir) / info["path"])
+        )

@@ -54,6 +54,12 @@ class Passage:
     translation_of: str = ""  # the doc_id this document translates
     sentences: tuple[SentenceSpan, ...] = ()
     leg_scores: dict[str, float] = field(default_factory=dict)  # retriever name -> its own score
+    # of a paged document (PDF): (source offset, page number) where each page of the chunk starts
+    pages: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int:
+        """The page number a source offset lies on (0: the document has no pages)."""
+        return max((p for at, p in self.pages if at <= offset), default=0)
 
     def cite(self, n: int, start: int, end: int) -> Citation:
         """A citation of the source span [start, end) inside this passage."""
@@ -69,6 +75,7 @@ class Passage:
             date=self.date,
             language=self.language,
             publisher=self.publisher,
+            page=self.page_at(start),
         )
 
 
@@ -87,6 +94,7 @@ class Citation:
     date: str = ""
     language: str = ""
     publisher: str = ""
+    page: int = 0  # of a PDF: the page the span starts on (0: not a paged document)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -43,7 +43,16 @@ class Chunk:
             sentences=json.dumps(self.sentences, separators=(",", ":")),
             raw=source[self.start : self.end],
         )
+        pages = _pages_within(doc_meta.get("pages") or [], self.start, self.end)
+        if pages:
+            meta["pages"] = json.dumps(pages, separators=(",", ":"))
         return meta
+
+
+def _pages_within(starts: list[list[int]], start: int, end: int) -> list[list[int]]:
+    """[offset, page] of the page the span opens on and of every page starting inside it."""
+    opening = [p for p in starts if p[0] <= start][-1:]
+    return [*opening, *(p for p in starts if start < p[0] < end)]
 
 
 @lru_cache(maxsize=1)

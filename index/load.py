@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from index.language import detect_language
+from index.office import READERS as OFFICE
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+SUPPORTED = (".txt", ".md", ".html", ".htm", ".pdf", ".docx", *OFFICE)
 META_SUFFIX = ".meta.json"
 
 
@@ -97,15 +98,26 @@ def front_matter(text: str) -> dict[str, str]:
     return meta
 
 
-def _pdf_text(path: Path) -> str:
+def _pdf_pages(path: Path) -> tuple[str, list[list[int]]]:
     try:
-        from index.pdf import pdf_text
+        from index.pdf import pdf_pages
 
-        return pdf_text(path)
-    except ImportError:
-        raise LoadError(f"{path.name}: PDF files need pypdf: pip install -e .") from None
+        return pdf_pages(path)
+    except ImportError as exc:
+        raise LoadError(f"{path.name}: PDF files need {exc.name}: pip install -e .") from None
     except Exception as exc:  # pypdf raises many types on corrupt files
         raise LoadError(f"{path.name}: unreadable PDF ({exc.__class__.__name__}: {exc})") from None
+
+
+def _office_text(path: Path) -> str:
+    reader = OFFICE[path.suffix.lower()]
+    try:
+        return reader(path)
+    except ImportError as exc:
+        raise LoadError(f"{path.name}: this format needs {exc.name}: pip install -e .") from None
+    except Exception as exc:  # each library raises its own types on corrupt files
+        kind = path.suffix.lower().lstrip(".")
+        raise LoadError(f"{path.name}: unreadable .{kind} ({exc.__class__.__name__})") from None
 
 
 def _docx_text(path: Path) -> str:
@@ -144,19 +156,28 @@ def _html_text(raw: str) -> str:
 
 
 def read_text(path: Path) -> str:
-    """The text of a file that citation offsets refer to (extracted text for HTML, PDF, .docx)."""
+    """The text of a file that citation offsets refer to (extracted text for HTML, PDF, office
+    formats and e-mail)."""
+    return extract(path)[0]
+
+
+def extract(path: Path) -> tuple[str, list[list[int]]]:
+    """The text of a file and, for a PDF, where each page starts in it ([offset, page number])."""
     suffix = path.suffix.lower()
+    pages: list[list[int]] = []
     if suffix == ".pdf":
-        text = _pdf_text(path)
+        text, pages = _pdf_pages(path)
     elif suffix == ".docx":
         text = _docx_text(path)
+    elif suffix in OFFICE:
+        text = _office_text(path)
     else:
         text = decode(path.read_bytes(), path.name)
         if suffix in (".html", ".htm"):
             text = _html_text(text)
     if not text.strip():
         raise LoadError(f"{path.name}: no text could be extracted")
-    return text
+    return text, pages
 
 
 def _first_heading(text: str) -> str:
@@ -171,7 +192,7 @@ def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Docum
     """Read one file and its metadata (sidecar <stem>.meta.json, or front matter, or inferred)."""
     if max_bytes is not None and path.stat().st_size > max_bytes:
         raise LoadError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the size limit")
-    text = read_text(path)
+    text, pages = extract(path)
     meta: dict[str, Any] = {}
     sidecar = path.with_name(path.stem + META_SUFFIX)
     sidecar_bytes = b""
@@ -194,6 +215,8 @@ def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Docum
     meta.setdefault("date", "")
     meta["doc_id"] = doc_id
     meta["source"] = str(path.relative_to(root))
+    if pages:
+        meta["pages"] = pages
     digest = hashlib.sha256(path.read_bytes() + b"\0" + sidecar_bytes).hexdigest()
     return Document(
         doc_id=doc_id, path=path, text=text, sha256=digest, meta=meta, title_inferred=inferred

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index import generation
+from index import generation, texts
 from index.config import IndexConfig
 from index.embed import EMBEDDER_INFO, Embedder
 from index.errors import UserError
@@ -154,8 +154,14 @@ def _write_generation(
         client, config, manifest, base, prepared, removed, progress, embedders
     )
     _record(manifest, prepared, changes.hashes, removed, config, report)
+    for p in prepared:
+        texts.save(config.store_dir, changes.hashes[p.doc.doc_id], p.doc.text)
     generation.build_keyword_index(client, config, manifest)
+    previous = {str(d["sha256"]) for d in (base.documents.values() if base else ())}
     manifest.save(config.store_dir)
+    texts.prune(
+        config.store_dir, previous | {str(d["sha256"]) for d in manifest.documents.values()}
+    )
     generation.drop_generations(client, config, keep={manifest.generation, manifest.generation - 1})
 
 
