@@ -13,12 +13,23 @@ configure_offline()  # before any model library is imported
 import streamlit as st  # noqa: E402
 
 from app.components import CSS  # noqa: E402
+from app.identity import is_admin, sign_in_page, signed_in, signed_in_user  # noqa: E402
 from app.state import ensure_index, show_last_ingest  # noqa: E402
 from assistant import memory  # noqa: E402
-from assistant.settings import load_settings  # noqa: E402
+from assistant.settings import Settings, load_settings  # noqa: E402
 
 # every script run is a new thread: without a cap the server's RSS climbs per round
 memory.limit_arenas()
+
+
+def _page(settings: Settings) -> str:
+    """The page picker (the pages built from the whole corpus only for the admin group) and who is
+    signed in."""
+    pages = ["Chat", "Onboarding", "Corpus", "Evaluation", "Audit"] if is_admin(settings) else []
+    if settings.sign_in:
+        st.sidebar.caption(f"Signed in as {signed_in_user()}")
+        st.sidebar.button("Sign out", on_click=st.logout, icon=":material/logout:")
+    return str(st.sidebar.radio("Page", pages, key="page")) if pages else "Chat"
 
 
 def main() -> None:
@@ -27,7 +38,15 @@ def main() -> None:
     )
     st.markdown(CSS, unsafe_allow_html=True)
     settings = load_settings()
-    page = st.sidebar.radio("Page", ["Chat", "Onboarding", "Corpus", "Evaluation"], key="page")
+    if not signed_in(settings):
+        sign_in_page()
+        return
+    page = _page(settings)
+    if page == "Audit":
+        from app.audit import audit_page
+
+        audit_page(settings)
+        return
     if page == "Evaluation":
         from app.evaluation import evaluation_page
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 from app.components import show_answer, sidebar
+from app.identity import is_admin, reader_groups, signed_in_user
 from app.state import ensure_index
 from assistant import memory
+from assistant.audit import Asker
 from assistant.conversation import Conversation
 from assistant.errors import UserError
 from assistant.onboarding import starter_questions
@@ -26,6 +29,7 @@ def chat_page(settings: Settings, runtime: Runtime | None) -> None:
     """`runtime` is None while the models still load: the page and the input render at once, and
     a question asked meanwhile waits for them."""
     settings, filters, answer_lang = sidebar(settings)
+    filters = replace(filters, groups=reader_groups(settings))  # inside retrieval, every leg
     st.title("Prague Process assistant")
     st.caption(
         "Answers come only from the indexed documents; every sentence cites its source. "
@@ -37,7 +41,8 @@ def chat_page(settings: Settings, runtime: Runtime | None) -> None:
     if question:  # stored before any slow work: a run interrupted by the next one loses nothing
         chat.add_question(question)
     if not chat.messages:
-        _starters(settings)
+        if is_admin(settings):  # starters are made from the whole corpus
+            _starters(settings)
         if runtime is None:
             st.caption("Loading the models in the background: you can type your question now.")
         return
@@ -109,8 +114,9 @@ def _answer_turn(
     final: list[Answer] = []
 
     def tokens() -> Iterator[str]:
+        asker = Asker(signed_in_user(), "app")
         for item in ask_stream(
-            question, chat.history(at), settings, filters, answer_lang, runtime=runtime
+            question, chat.history(at), settings, filters, answer_lang, runtime=runtime, asker=asker
         ):
             if isinstance(item, Answer):
                 final.append(item)

@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.identity import reader_groups
 from assistant import onboarding
 from assistant.errors import UserError
 from assistant.feedback import record_feedback
@@ -40,7 +41,7 @@ def sidebar(settings: Settings) -> tuple[Settings, Filters, str]:
         + (f" · server: {settings.llm_base_url}" if settings.llm_base_url else "")
     )
     top_k = sb.slider("Passages per answer", 2, 12, settings.top_k, key="top_k")
-    docs = onboarding.documents(settings)
+    docs = onboarding.documents(settings, reader_groups(settings))
     titles = {str(d["doc_id"]): str(d["title"]) for d in docs}
     chosen = sb.multiselect(
         "Documents", list(titles), format_func=lambda d: titles.get(d, d), key="f_docs"

@@ -9,9 +9,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.commands import cmd_ask, cmd_batch, cmd_chat, cmd_eval, cmd_ingest, cmd_search
+from assistant.commands import (
+    cmd_ask,
+    cmd_batch,
+    cmd_chat,
+    cmd_eval,
+    cmd_ingest,
+    cmd_search,
+)
 from assistant.errors import UserError
-from assistant.reach.commands import cmd_mcp, cmd_serve
+from assistant.reach.commands import cmd_mcp, cmd_serve, cmd_token
 from index.offline import configure_offline
 
 EPILOG = """Environment: PP_STORE_DIR, PP_CORPUS_DIR, PP_CHROMA_HOST/PP_CHROMA_PORT (Chroma server),
@@ -29,6 +36,14 @@ BACKEND: Arg = (
     },
 )
 JSON: Arg = (("--json",), {"action": "store_true", "help": "print JSON"})
+GROUPS: Arg = (
+    ("--groups",),
+    {
+        "metavar": "A,B",
+        "help": "read as a user in these access groups: public documents and theirs "
+        "('' = public only; default: every document)",
+    },
+)
 COMMON: list[Arg] = [
     (("--store",), {"type": Path, "help": "index folder (default var/store, or PP_STORE_DIR)"}),
     (("--corpus",), {"type": Path, "help": "documents folder (default corpus/, or PP_CORPUS_DIR)"}),
@@ -56,6 +71,7 @@ VERBS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[Arg]]] = {
             (("query",), {}),
             (("-k",), {"type": int, "default": 6, "help": "passages to show (default 6)"}),
             JSON,
+            GROUPS,
         ],
     ),
     "ask": (
@@ -65,6 +81,7 @@ VERBS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[Arg]]] = {
             (("question",), {}),
             (("--json",), {"action": "store_true", "help": "print the JSON contract"}),
             BACKEND,
+            GROUPS,
         ],
     ),
     "batch": (
@@ -75,12 +92,13 @@ VERBS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[Arg]]] = {
             (("--out",), {"help": "write the JSONL here, not stdout"}),
             (("--json",), {"action": "store_true", "help": "accepted; batch always prints JSON"}),
             BACKEND,
+            GROUPS,
         ],
     ),
     "chat": (
         cmd_chat,
         "terminal chat that keeps the conversation for follow-up questions",
-        [BACKEND],
+        [BACKEND, GROUPS],
     ),
     "serve": (
         cmd_serve,
@@ -99,6 +117,15 @@ VERBS: dict[str, tuple[Callable[[argparse.Namespace], int], str, list[Arg]]] = {
             (("--host",), {"default": "127.0.0.1", "help": "address for --http"}),
             (("--port",), {"type": int, "default": 8001, "help": "port for --http (default 8001)"}),
             BACKEND,
+            GROUPS,
+        ],
+    ),
+    "token": (
+        cmd_token,
+        "make an API token for a reader: prints the token once and the line for PP_ACCESS_FILE",
+        [
+            (("user",), {"help": "who the token is for (recorded in the access file)"}),
+            (("groups",), {"help": "their access groups, comma-separated ('' = public only)"}),
         ],
     ),
     "eval": (

@@ -24,6 +24,18 @@ def _settings(args: argparse.Namespace) -> Settings:
     )
 
 
+def _filters(args: argparse.Namespace) -> Any:
+    from assistant.readers import cli_filters
+
+    return cli_filters(getattr(args, "groups", None))
+
+
+def _asker() -> Any:
+    from assistant.readers import cli_asker
+
+    return cli_asker()
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     from index.pipeline import ingest
 
@@ -63,7 +75,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise UserError(f"-k must be 1 or more (got {args.k})")
     query, _ = clean_question(args.query, settings.max_question_chars)
-    passages = Runtime(settings).search(query, k=args.k)
+    passages = Runtime(settings).search(query, k=args.k, filters=_filters(args))
     if args.json:
         print(
             json.dumps(
@@ -118,7 +130,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     clean_question(
         args.question, settings.max_question_chars
     )  # a bad question fails before models load
-    answer = ask(args.question, runtime=Runtime(settings))
+    answer = ask(args.question, filters=_filters(args), runtime=Runtime(settings), asker=_asker())
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -168,6 +180,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     rows = _read_batch(Path(args.file))
     runtime = Runtime(_settings(args))
+    filters = _filters(args)
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     failures = 0
     try:
@@ -179,7 +192,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
                 continue
             try:
                 answer = ask(
-                    row["question"], history=row.get("history") or [], id=rid, runtime=runtime
+                    row["question"],
+                    history=row.get("history") or [],
+                    filters=filters,
+                    id=rid,
+                    runtime=runtime,
+                    asker=_asker(),
                 )
                 record = answer.to_json()
             except AssistantError as exc:  # this question is invalid; the others are still answered
@@ -195,14 +213,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _chat_turn(question: str, history: list[dict[str, str]], runtime: Any) -> Any:
+def _chat_turn(
+    question: str, history: list[dict[str, str]], runtime: Any, filters: Any = None
+) -> Any:
     """Print the answer as it is checked, then its sources; returns the Answer."""
     from assistant.service import ask_stream
     from assistant.types import Answer
 
     shown: list[str] = []
     final = None
-    for item in ask_stream(question, history, runtime=runtime):
+    for item in ask_stream(question, history, filters=filters, runtime=runtime, asker=_asker()):
         if isinstance(item, Answer):
             final = item
         else:  # checked text, shown as it is verified
@@ -220,6 +240,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from assistant.runtime import Runtime
 
     runtime = Runtime(_settings(args))
+    filters = _filters(args)
     history: list[dict[str, str]] = []
     print(
         "Ask about the Prague Process documents. /quit or Ctrl-D to quit; /clear forgets the "
@@ -239,7 +260,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print("(conversation cleared)")
             continue
         try:
-            final = _chat_turn(question, history, runtime)
+            final = _chat_turn(question, history, runtime, filters)
         except AssistantError as exc:
             print(f"error: {exc}")
             continue

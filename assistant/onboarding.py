@@ -15,6 +15,7 @@ from assistant.facts import states_event
 from assistant.knowledge import CorpusKnowledge
 from assistant.settings import Settings
 from assistant.types import Citation
+from index.access import flags, readable
 from index.acronyms import expansion_before
 from index.clean import CleanText, clean
 from index.language import split_sentences
@@ -235,14 +236,17 @@ def timeline(settings: Settings, language: str = "en") -> list[Event]:
     return sorted(events, key=lambda e: (e.year, e.month))
 
 
-def documents(settings: Settings) -> list[dict[str, object]]:
-    """Indexed documents with metadata, chunk counts and when they were indexed."""
+def documents(settings: Settings, groups: tuple[str, ...] | None = None) -> list[dict[str, object]]:
+    """Indexed documents with metadata, chunk counts and when they were indexed: those a reader in
+    `groups` may read (None: all)."""
     manifest = Manifest.load(settings.store_dir)
     if not manifest:
         return []
     rows = []
     for doc_id, info in sorted(manifest.documents.items()):
         meta = info.get("meta", {})
+        if groups is not None and not readable(flags(meta.get("groups") or ()), groups):
+            continue
         rows.append(
             {
                 "doc_id": doc_id,
@@ -254,6 +258,7 @@ def documents(settings: Settings) -> list[dict[str, object]]:
                 "indexed_at": info.get("indexed_at", ""),
                 "path": info.get("path", ""),
                 "translation_of": meta.get("translation_of") or "",
+                "groups": ", ".join(meta.get("groups") or []) or "public",
             }
         )
     return rows

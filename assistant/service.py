@@ -13,6 +13,7 @@ from typing import TypeVar, cast
 from assistant import messages
 from assistant.answerers import Answerer, ExtractiveAnswerer
 from assistant.answerers.llm import passage_citations
+from assistant.audit import Asker, record
 from assistant.context import closest_documents, gather_passages
 from assistant.errors import AssistantError
 from assistant.requested import requested_language
@@ -82,14 +83,12 @@ def ask_stream(
     answer_language: str = "auto",
     id: str = "",
     runtime: Runtime | None = None,
+    asker: Asker | None = None,
 ) -> Iterator[str | Answer]:
     """Yield the answer text as it is checked (no sentence before the checker has seen it), then
-    the final verified Answer (the last item).
-
-    `runtime` holds the models and stores (build it once and pass it in); `settings` may change the
-    per-question
-    knobs (passages, sentences, threshold) of the runtime's own settings.
-    """
+    the final verified Answer (the last item). `runtime` holds the models and stores (build it
+    once); `settings` may change its per-question knobs; with an `asker` (the app, API, MCP and
+    CLI pass one) the answer is recorded in the audit trail."""
     settings = settings or (runtime.settings if runtime else load_settings())
     runtime = runtime or Runtime(settings)
     runtime.refresh()
@@ -111,7 +110,10 @@ def ask_stream(
         "first_text": ((shown.first or t3) - t0) * 1000,
         "total": (t3 - t0) * 1000,
     }
-    yield replace(answer, id=id or uuid.uuid4().hex[:12], timings_ms=timings)
+    answer = replace(answer, id=id or uuid.uuid4().hex[:12], timings_ms=timings)
+    if asker is not None:
+        record(answer, asker, settings)
+    yield answer
 
 
 _T = TypeVar("_T")
@@ -277,8 +279,11 @@ def ask(
     answer_language: str = "auto",
     id: str = "",
     runtime: Runtime | None = None,
+    asker: Asker | None = None,
 ) -> Answer:
     """Answer a question from the corpus, every sentence cited and checked."""
-    *_, final = ask_stream(question, history, settings, filters, answer_language, id, runtime)
+    *_, final = ask_stream(
+        question, history, settings, filters, answer_language, id, runtime, asker
+    )
     assert isinstance(final, Answer)
     return final

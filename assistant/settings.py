@@ -45,11 +45,19 @@ class Settings:
     llm_base_url: str = ""  # OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1
     llm_api_key: str = field(default="", repr=False)  # never printed or stored
     api_key: str = field(default="", repr=False)  # required by `serve` and `mcp --http` when set
+    # readers' tokens and access groups for `serve` (assistant/readers.py); "" = none
+    access_file: str = ""
     llm_timeout_s: float = 60.0
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
     llamacpp_threads: int = 0  # decoding threads; 0: all cores when idle, 1 when busy
     feedback_path: Path = PROJECT_ROOT / "var" / "feedback.jsonl"
+    # web app sign-in through OpenID Connect ([auth] in .streamlit/secrets.toml; app/identity.py)
+    sign_in: int = 0  # 1: signed-out visitors see only the sign-in page
+    groups_claim: str = "groups"  # the identity token's claim that lists the user's access groups
+    admin_group: str = "admin"  # its members also see the pages built from the whole corpus
+    # who asked what through the app, API, MCP and CLI (assistant/audit.py); "" = no audit trail
+    audit_path: str = str(PROJECT_ROOT / "var" / "audit" / "audit.jsonl")
     eval_dir: Path = (
         PROJECT_ROOT / "evals" / "out"
     )  # evaluation runs: answers.jsonl, report.json, report.md
@@ -107,10 +115,15 @@ _ENV = {  # environment variable -> Settings field
     "OPENAI_BASE_URL": "llm_base_url",
     "OPENAI_API_KEY": "llm_api_key",
     "PP_API_KEY": "api_key",
+    "PP_ACCESS_FILE": "access_file",
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
     "PP_LLAMACPP_MODEL": "llamacpp_model_path",
     "PP_LLAMACPP_THREADS": "llamacpp_threads",
     "PP_FEEDBACK_PATH": "feedback_path",
+    "PP_AUDIT_PATH": "audit_path",
+    "PP_SIGN_IN": "sign_in",
+    "PP_GROUPS_CLAIM": "groups_claim",
+    "PP_ADMIN_GROUP": "admin_group",
     "PP_EVAL_DIR": "eval_dir",
 }
 

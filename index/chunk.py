@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from index.access import flags
 from index.clean import CleanText
 from index.language import Sentence, split_sentences
 
@@ -43,6 +44,7 @@ class Chunk:
             sentences=json.dumps(self.sentences, separators=(",", ":")),
             raw=source[self.start : self.end],
         )
+        meta.update(flags(doc_meta.get("groups") or ()))
         pages = _pages_within(doc_meta.get("pages") or [], self.start, self.end)
         if pages:
             meta["pages"] = json.dumps(pages, separators=(",", ":"))

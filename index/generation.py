@@ -10,6 +10,7 @@ from typing import Any
 
 from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo
 
+from index.access import flags
 from index.chunk import Chunk
 from index.config import IndexConfig
 from index.embed import EMBEDDER_INFO, Embedder, make_embedder
@@ -86,12 +87,15 @@ def embedding_text(chunk: Chunk, doc: Document) -> str:
     return f"{context}\n{chunk.text}"
 
 
-def _sentences(prepared: list[Prepared]) -> dict[str, tuple[dict[str, str], str]]:
+def _sentences(prepared: list[Prepared]) -> dict[str, tuple[dict[str, str | int], str]]:
     """id -> (metadata, text) of every distinct sentence of the prepared chunks; the metadata names
     the first chunk that holds it and what retrieval filters by."""
-    out: dict[str, tuple[dict[str, str], str]] = {}
+    out: dict[str, tuple[dict[str, str | int], str]] = {}
     for p in prepared:
-        meta = {k: str(p.doc.meta.get(k) or "") for k in ("language", "publisher")}
+        meta: dict[str, str | int] = {
+            k: str(p.doc.meta.get(k) or "") for k in ("language", "publisher")
+        }
+        meta.update(flags(p.doc.meta.get("groups") or ()))
         for chunk in p.chunks:
             for cs, ce, ss, se in chunk.sentences:
                 text = chunk.text[cs:ce]

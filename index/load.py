@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from index.access import AccessError, document_groups
 from index.language import detect_language
 from index.office import READERS as OFFICE
 
@@ -205,6 +206,10 @@ def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Docum
             meta = {}
     elif path.suffix.lower() == ".md":
         meta = dict(front_matter(text))
+    try:
+        meta["groups"] = list(document_groups(meta, path, root))
+    except AccessError as exc:
+        raise LoadError(str(exc)) from None
     doc_id = str(meta.get("doc_id") or doc_id_for(path, root))
     inferred = not meta.get("title")
     if inferred:

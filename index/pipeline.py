@@ -35,6 +35,7 @@ from index.store import Manifest, open_client
 # 8: DOCX tables read in place, one row a line; 9: capitalised names and capitals-only words
 # recorded (what a user's initialism stands for); 10: a line ending in an abbreviation runs on
 CLEANING_VERSION = 10
+ACCESS_VERSION = 1  # chunks and sentences carry access flags (index/access.py)
 
 
 @dataclass
@@ -91,6 +92,7 @@ def chunking_config(config: IndexConfig) -> dict[str, Any]:
         "tokenizer": "cl100k_base",
         "analyzer": ANALYZER_VERSION,
         "cleaning": CLEANING_VERSION,
+        "access": ACCESS_VERSION,
         "sentences": generation.sentence_embedder(config.embedders),
     }
 

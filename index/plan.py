@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.access import AccessError, folder_rule
 from index.config import IndexConfig
 from index.errors import UserError
 from index.load import META_SUFFIX, LoadError, doc_id_for, iter_corpus
@@ -33,7 +34,12 @@ def fingerprint(path: Path, root: Path) -> tuple[str, str]:
             doc_id = str(json.loads(sidecar_bytes).get("doc_id") or doc_id)
         except (json.JSONDecodeError, AttributeError):
             pass
-    return doc_id, hashlib.sha256(path.read_bytes() + b"\0" + sidecar_bytes).hexdigest()
+    try:
+        rule = folder_rule(path, root)[0]  # a changed folder rule re-indexes its documents
+    except AccessError as exc:
+        raise LoadError(str(exc)) from None
+    extra = b"\0" + rule if rule else b""
+    return doc_id, hashlib.sha256(path.read_bytes() + b"\0" + sidecar_bytes + extra).hexdigest()
 
 
 def _ordered(root: Path, manifest: Manifest) -> list[Path]:

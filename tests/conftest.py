@@ -28,10 +28,13 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "PP_ANSWERER",
         "PP_CHROMA_HOST",
         "PP_LLAMACPP_MODEL",
+        "PP_SIGN_IN",
+        "PP_ACCESS_FILE",
     ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("PP_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("PP_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
+    monkeypatch.setenv("PP_AUDIT_PATH", str(tmp_path / "audit" / "audit.jsonl"))
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +65,11 @@ def indexed(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
     settings = load_settings(
-        env={}, corpus_dir=corpus, store_dir=root / "store", feedback_path=root / "fb.jsonl"
+        env={},
+        corpus_dir=corpus,
+        store_dir=root / "store",
+        feedback_path=root / "fb.jsonl",
+        audit_path=str(root / "audit.jsonl"),
     )
     ingest(settings.index, embedders=models)
     return settings
@@ -78,5 +85,9 @@ def small_corpus(tmp_path: Path) -> Settings:
         for f in CORPUS.glob(f"{stem}.*"):
             shutil.copy(f, corpus / f.name)
     return load_settings(
-        env={}, corpus_dir=corpus, store_dir=tmp_path / "store", embedders=("minilm",)
+        env={},
+        corpus_dir=corpus,
+        store_dir=tmp_path / "store",
+        embedders=("minilm",),
+        audit_path=str(tmp_path / "audit.jsonl"),
     )

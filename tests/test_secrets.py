@@ -42,6 +42,7 @@ def _run(
         "PP_STORE_DIR": str(settings.store_dir),
         "PP_CORPUS_DIR": str(settings.corpus_dir),
         "PP_FEEDBACK_PATH": str(tmp_path / "feedback.jsonl"),
+        "PP_AUDIT_PATH": str(tmp_path / "audit" / "audit.jsonl"),
         "PP_LLM_TIMEOUT_S": "2",
     }
     return subprocess.run(
@@ -129,6 +130,13 @@ def test_key_is_sent_but_never_written(
             tmp_path,
         ),
     ]
+    pasted = _run(  # a user pastes the key into a question: the audit trail masks it
+        ["-m", "assistant", "ask", f"Is {KEY} the key for the PP DATA project?"],
+        indexed,
+        leaky.url,
+        tmp_path,
+    )
+    assert pasted.returncode == 0, pasted.stderr[-2000:]
     assert [r.returncode for r in runs] == [0, 0, 0], [r.stderr[-2000:] for r in runs]
     assert f"Bearer {KEY}" in {
         r["authorization"] for r in leaky.requests
@@ -154,3 +162,5 @@ def test_key_is_sent_but_never_written(
         assert KEY not in r.stdout and KEY not in r.stderr
     assert (tmp_path / "out.jsonl").stat().st_size and (tmp_path / "eval" / "report.json").is_file()
     assert _files_with_key(tmp_path, indexed.store_dir) == []
+    audit = (tmp_path / "audit" / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(audit) == 3 and "[secret removed] the key" in audit[-1]  # ask, batch, pasted

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.commands import _settings
+from assistant.commands import _filters, _settings
 from assistant.errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -28,12 +30,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         from assistant.reach.openai_api import create_app
     except ImportError as exc:
         raise MissingExtraError(f"The API ({exc.name})", 'pip install -e ".[serve]"') from exc
+    from assistant.readers import load_readers
+
+    settings = _settings(args)
+    readers = load_readers(Path(settings.access_file) if settings.access_file else None,
+                           settings.api_key)  # fmt: skip
     runtime = _runtime(args)
-    settings = runtime.settings
-    app = create_app(runtime, settings.api_key)
+    app = create_app(runtime, settings.api_key, readers)
+    access = (
+        f"; {len(readers.tokens)} readers with access groups" if readers.tokens
+        else "; API key required" if settings.api_key else ""
+    )  # fmt: skip
     print(
         f"OpenAI-compatible API on http://{args.host}:{args.port}/v1 (model "
-        f"'prague-process-assistant'){'; API key required' if settings.api_key else ''}",
+        f"'prague-process-assistant'){access}",
         file=sys.stderr,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
@@ -50,8 +60,9 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         raise MissingExtraError(
             f"The MCP server ({exc.name})", 'pip install -e ".[serve]"'
         ) from exc
+    filters = _filters(args)  # one reader per MCP server: its --groups
     runtime = _runtime(args)
-    server = create_server(runtime)
+    server = create_server(runtime, filters)
     if not args.http:
         anyio.run(server.run_stdio_async)
         return 0
@@ -59,4 +70,14 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     app = bearer_guard(server.streamable_http_app(host=args.host), key)
     print(f"MCP (streamable HTTP) on http://{args.host}:{args.port}/mcp", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from assistant.readers import new_token
+
+    token, entry = new_token(args.user, args.groups)
+    print(f"token (give it to {args.user}; it is not stored anywhere): {token}")
+    print('add to the "tokens" object of PP_ACCESS_FILE:')
+    print(json.dumps(entry, ensure_ascii=False)[1:-1])
     return 0

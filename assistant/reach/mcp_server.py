@@ -13,9 +13,12 @@ from typing import Any
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.resources import FunctionResource
 
+from assistant.audit import Asker
+from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask, clean_question
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Passage, is_history
+from index.access import flags
 
 INSTRUCTIONS = (
     "Answers questions about migration and asylum cooperation (the Prague Process, EU and Czech "
@@ -61,12 +64,14 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {k: data[k] for k in keep}
 
 
-def create_server(runtime: Runtime) -> MCPServer[Any]:
-    """The MCP server over one runtime; one question at a time (shared models and store)."""
+def create_server(runtime: Runtime, filters: Filters | None = None) -> MCPServer[Any]:
+    """The MCP server over one runtime; one question at a time (shared models and store). It
+    reads as one reader: `filters` (access groups) restrict search, ask and the documents."""
     server: MCPServer[Any] = MCPServer(
         "prague-process-assistant", instructions=INSTRUCTIONS, version="1"
     )
     lock = threading.Lock()
+    asker = Asker("operator" if filters is None else f"mcp:{','.join(filters.groups or ())}", "mcp")
 
     @server.tool(description=SEARCH_HELP)
     def search(query: str, k: int = 5) -> dict[str, Any]:
@@ -75,7 +80,7 @@ def create_server(runtime: Runtime) -> MCPServer[Any]:
         text, _ = clean_question(query, runtime.settings.max_question_chars)
         with lock:
             runtime.refresh()
-            passages = runtime.search(text, k=k)
+            passages = runtime.search(text, k=k, filters=filters)
         return {"passages": [passage_json(i, p) for i, p in enumerate(passages, 1)]}
 
     @server.tool(
@@ -88,23 +93,22 @@ def create_server(runtime: Runtime) -> MCPServer[Any]:
     def ask_documents(
         question: str, history: list[dict[str, str]] | None = None, answer_language: str = "auto"
     ) -> dict[str, Any]:
-        turns = [
-            {"role": t["role"], "content": t["content"]}
-            for t in history or []
-            if t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
-        ]
+        turns = [t for t in history or [] if is_history([t])]
         with lock:
-            answer = ask(question, turns, answer_language=answer_language, runtime=runtime)
+            answer = ask(question, turns, None, filters, answer_language, "", runtime, asker)
         return answer_json(answer)
 
-    _add_documents(server, runtime)
+    _add_documents(server, runtime, filters)
     return server
 
 
-def _add_documents(server: MCPServer[Any], runtime: Runtime) -> None:
-    """Every indexed document as a resource doc://<doc_id>, read when asked for."""
+def _add_documents(server: MCPServer[Any], runtime: Runtime, filters: Filters | None) -> None:
+    """Every indexed document the reader may read as a resource doc://<doc_id>, read when asked
+    for."""
     for doc_id, info in sorted(runtime.manifest.documents.items()):
         meta = info.get("meta", {})
+        if filters is not None and not filters.allows(flags(meta.get("groups") or ())):
+            continue
         server.add_resource(
             FunctionResource(
                 uri=f"doc://{doc_id}",

@@ -8,7 +8,6 @@ bearer token (compared in constant time, never logged)."""
 
 from __future__ import annotations
 
-import hmac
 import json
 import threading
 import time
@@ -22,8 +21,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException
 
+from assistant.audit import Asker
 from assistant.errors import AssistantError, UserError
 from assistant.reach.turns import answer_content, conversation, sources_block
+from assistant.readers import Reader, Readers
 from assistant.runtime import Runtime
 from assistant.service import ask_stream
 from assistant.types import Answer
@@ -53,12 +54,13 @@ def error(status: int, message: str, kind: str = "invalid_request_error", code: 
     return JSONResponse(body, status_code=status)
 
 
-def create_app(runtime: Runtime, api_key: str = "") -> FastAPI:
+def create_app(runtime: Runtime, api_key: str = "", readers: Readers | None = None) -> FastAPI:
     """The API over one runtime; one question is answered at a time (the models and the store
-    are shared, and a 2-core machine gains nothing from two at once)."""
+    are shared, and a 2-core machine gains nothing from two at once). Each request reads with
+    the access groups of its bearer token (`readers`; `api_key` alone: the operator's key)."""
     app = FastAPI(title="Prague Process assistant API", docs_url=None, redoc_url=None)
     lock = threading.Lock()
-    authorised = _key_check(api_key)
+    authorised = _key_check(readers or Readers({}, api_key))
     _openai_errors(app)
 
     @app.get("/health")
@@ -72,13 +74,13 @@ def create_app(runtime: Runtime, api_key: str = "") -> FastAPI:
         card = {"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "prague-process"}
         return {"object": "list", "data": [card]}
 
-    @app.post("/v1/chat/completions", dependencies=[Depends(authorised)])
-    def chat(body: ChatRequest) -> Any:
+    @app.post("/v1/chat/completions")
+    def chat(body: ChatRequest, reader: Reader = Depends(authorised)) -> Any:  # noqa: B008
         try:
             question, history = conversation([m.model_dump() for m in body.messages])
         except AssistantError as exc:
             return error(400, str(exc))
-        chunks = _answer(runtime, lock, question, history, body)
+        chunks = _answer(runtime, lock, (question, history, reader), body)
         if body.stream:
             return StreamingResponse(_sse(chunks, body), media_type="text/event-stream")
         try:
@@ -90,16 +92,17 @@ def create_app(runtime: Runtime, api_key: str = "") -> FastAPI:
     return app
 
 
-def _key_check(api_key: str) -> Any:
-    """A dependency that refuses a request without `Authorization: Bearer <api_key>` (if set)."""
+def _key_check(readers: Readers) -> Any:
+    """A dependency that finds the reader of `Authorization: Bearer <token>` and refuses a
+    request whose token is missing or unknown (unless the API is open)."""
 
-    def authorised(request: Request) -> None:
-        if not api_key:
-            return
+    def authorised(request: Request) -> Reader:
         given = request.headers.get("authorization", "")
         token = given[7:] if given[:7].lower() == "bearer " else ""
-        if not hmac.compare_digest(token.encode(), api_key.encode()):
+        reader = readers.by_token(token)
+        if reader is None:
             raise HTTPException(401, "Invalid or missing API key: send Authorization: Bearer <key>")
+        return reader
 
     return authorised
 
@@ -122,11 +125,20 @@ def _openai_errors(app: FastAPI) -> None:
 
 
 def _answer(
-    runtime: Runtime, lock: threading.Lock, question: str, history: list[Any], body: ChatRequest
+    runtime: Runtime,
+    lock: threading.Lock,
+    asked: tuple[str, list[Any], Reader],
+    body: ChatRequest,
 ) -> Iterator[str | Answer]:
+    question, history, reader = asked
     with lock:
         yield from ask_stream(
-            question, history, answer_language=body.answer_language, runtime=runtime
+            question,
+            history,
+            filters=reader.filters(),
+            answer_language=body.answer_language,
+            runtime=runtime,
+            asker=Asker(reader.user, "api"),
         )
 
 

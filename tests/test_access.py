@@ -1,0 +1,195 @@
+"""Access groups enforced inside retrieval: a passage a reader may not read never reaches the
+answer, the citations, the closest documents, search, the CLI, the API or MCP. Real store, real
+models, the real HTTP API and an MCP client."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+from fastapi.testclient import TestClient
+from mcp import Client
+
+from assistant.audit import AuditLog
+from assistant.reach.mcp_server import create_server
+from assistant.reach.openai_api import create_app
+from assistant.readers import Reader, Readers, digest, load_readers
+from assistant.retrieve import Filters
+from assistant.runtime import Runtime
+from assistant.service import ask
+from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from index.embed import Embedder
+from index.pipeline import ingest
+from tests.conftest import OpenRuntime
+
+PUBLIC = "The reception centre in Kostelec is open to visitors on weekdays from 9:00 to 15:00."
+ASYLUM = (
+    "The asylum unit's internal target for 2027 is to decide 70 per cent of first-instance "
+    "applications within 90 days."
+)
+LEGAL = "The legal department approved the Brno office lease on 3 March 2026 for nine years."
+QUESTION = "What is the asylum unit's internal target for first-instance decisions in 2027?"
+SECRET_BITS = ("asylum-targets", "Internal targets of the asylum unit", "70 per cent")
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder]) -> Settings:
+    root = tmp_path_factory.mktemp("access")
+    corpus = root / "corpus"
+    (corpus / "legal").mkdir(parents=True)
+    (corpus / "visiting.txt").write_text(f"Visiting hours\n\n{PUBLIC}\n", encoding="utf-8")
+    (corpus / "asylum-targets.txt").write_text(f"Targets\n\n{ASYLUM}\n", encoding="utf-8")
+    sidecar = {"title": "Internal targets of the asylum unit", "groups": ["Asylum"]}
+    (corpus / "asylum-targets.meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    (corpus / "legal" / ".access.json").write_text('{"groups": ["legal"]}', encoding="utf-8")
+    (corpus / "legal" / "lease.txt").write_text(f"Office lease\n\n{LEGAL}\n", encoding="utf-8")
+    settings = load_settings(
+        env={}, corpus_dir=corpus, store_dir=root / "store", audit_path=str(root / "audit.jsonl")
+    )
+    ingest(settings.index, embedders=models)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def grouped_runtime(grouped: Settings, open_runtime: OpenRuntime) -> Runtime:
+    return open_runtime(grouped)
+
+
+def _leaks(payload: object) -> list[str]:
+    text = json.dumps(payload, ensure_ascii=False)
+    return [bit for bit in SECRET_BITS if bit in text]
+
+
+def test_groups_come_from_the_sidecar_or_the_folder_rule(grouped_runtime: Runtime) -> None:
+    docs = grouped_runtime.manifest.documents
+    assert docs["asylum-targets"]["meta"]["groups"] == ["asylum"]
+    assert docs["legal/lease"]["meta"]["groups"] == ["legal"]
+    assert docs["visiting"]["meta"]["groups"] == []
+
+
+@pytest.mark.parametrize("groups", [(), ("legal",)])
+def test_a_reader_outside_the_group_gets_a_refusal_that_names_nothing_of_it(
+    grouped_runtime: Runtime, groups: tuple[str, ...]
+) -> None:
+    filters = Filters(groups=groups)
+    answer = ask(QUESTION, filters=filters, runtime=grouped_runtime)
+    assert answer.abstained or "70 per cent" not in answer.text
+    assert not _leaks(answer.to_json()), answer.to_json()
+    for query in (QUESTION, "Internal targets of the asylum unit", "70 per cent 90 days"):
+        found = grouped_runtime.search(query, k=10, filters=filters)
+        assert "asylum-targets" not in {p.doc_id for p in found}
+
+
+def test_a_reader_in_the_group_is_answered_and_cited(grouped_runtime: Runtime) -> None:
+    answer = ask(QUESTION, filters=Filters(groups=("asylum",)), runtime=grouped_runtime)
+    assert not answer.abstained and "70 per cent" in answer.text, answer.text
+    assert answer.citations[0].doc_id == "asylum-targets"
+    legal = ask("When was the Brno office lease approved?", filters=Filters(groups=("asylum",)),
+                runtime=grouped_runtime)  # fmt: skip
+    shown = json.dumps(legal.to_json())  # another group's document stays unseen
+    assert (
+        "legal/lease" not in shown and "3 March 2026" not in shown and "Office lease" not in shown
+    )
+
+
+def test_the_cli_reads_with_the_groups_it_is_given(grouped: Settings) -> None:
+    def run(*groups: str) -> dict[str, object]:
+        out = subprocess.run(
+            [sys.executable, "-m", "assistant", "ask", QUESTION, "--json", *groups,
+             "--store", str(grouped.store_dir), "--corpus", str(grouped.corpus_dir)],
+            capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=300,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        return dict(json.loads(out.stdout))
+
+    refused = run("--groups", "legal")
+    assert refused["abstained"] and not _leaks(refused)
+    assert "70 per cent" in str(run("--groups", "asylum")["answer"])
+
+
+def test_the_api_reads_with_the_groups_of_each_token(
+    grouped_runtime: Runtime, tmp_path: Path
+) -> None:
+    access = tmp_path / "access.json"
+    entries = {digest("tok-legal"): {"user": "petr", "groups": ["legal"]},
+               digest("tok-asylum"): {"user": "jana", "groups": ["asylum"]}}  # fmt: skip
+    access.write_text(json.dumps({"tokens": entries}), encoding="utf-8")
+    readers = load_readers(access)
+    assert "tok-legal" not in access.read_text(encoding="utf-8")  # only digests are stored
+    http = TestClient(create_app(grouped_runtime, readers=readers))
+    body = {
+        "model": "prague-process-assistant",
+        "messages": [{"role": "user", "content": QUESTION}],
+    }
+
+    def post(token: str) -> object:
+        reply = http.post("/v1/chat/completions", json=body,
+                          headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+        return reply.status_code, reply.json()
+
+    status, refused = post("tok-legal")
+    assert status == 200 and not _leaks(refused), refused
+    status, answered = post("tok-asylum")
+    assert status == 200 and "70 per cent" in json.dumps(answered)
+    assert post("tok-unknown")[0] == 401 and post("")[0] == 401
+    streamed = http.post("/v1/chat/completions", json={**body, "stream": True},
+                         headers={"Authorization": "Bearer tok-legal"})  # fmt: skip
+    assert streamed.status_code == 200 and not _leaks(streamed.text)
+    audited = [x for x in AuditLog(Path(grouped_runtime.settings.audit_path)).lines()]
+    api = [x for x in audited if x["channel"] == "api"]
+    assert {x["user"] for x in api} == {"petr", "jana"}
+    assert not _leaks([x for x in api if x["user"] == "petr"])  # not in group A's records either
+    assert any(
+        s["doc_id"] == "asylum-targets" for x in api if x["user"] == "jana" for s in x["spans"]
+    )
+
+
+def test_an_operator_key_reads_everything_and_a_broken_access_file_is_an_error(
+    tmp_path: Path,
+) -> None:
+    readers = Readers({digest("t"): Reader("u", ("a",))}, operator_key="op")
+    assert readers.by_token("op") == Reader("operator", None)
+    assert readers.by_token("t") == Reader("u", ("a",)) and readers.by_token("x") is None
+    broken = tmp_path / "access.json"
+    broken.write_text('{"tokens": {"sha256:1": {"groups": ["a"]}}}', encoding="utf-8")
+    with pytest.raises(Exception, match="not valid"):
+        load_readers(broken)
+
+
+def test_mcp_serves_one_reader_its_documents_only(grouped_runtime: Runtime) -> None:
+    server = create_server(grouped_runtime, Filters(groups=("legal",)))
+
+    async def session() -> None:
+        async with Client(server, read_timeout_seconds=120) as mcp:
+            uris = {str(r.uri) for r in (await mcp.list_resources()).resources}
+            assert uris == {"doc://visiting", "doc://legal/lease"}
+            found = await mcp.call_tool("search", {"query": QUESTION, "k": 5})
+            assert not _leaks(found.structured_content)
+            answered = await mcp.call_tool("ask", {"question": QUESTION})
+            assert not _leaks(answered.structured_content)
+
+    anyio.run(session)
+
+
+def test_a_changed_folder_rule_reindexes_and_a_bad_group_name_is_never_public(
+    tmp_path: Path, models: dict[str, Embedder]
+) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "team").mkdir(parents=True)
+    (corpus / "team" / "memo.txt").write_text("Memo\n\nThe team meets on Mondays.\n", "utf-8")
+    (corpus / "team" / ".access.json").write_text('{"groups": ["team"]}', encoding="utf-8")
+    (corpus / "bad.txt").write_text("Bad\n\nA document with a bad group.\n", "utf-8")
+    (corpus / "bad.meta.json").write_text('{"groups": ["no spaces allowed"]}', "utf-8")
+    settings = load_settings(env={}, corpus_dir=corpus, store_dir=tmp_path / "store")
+    first = ingest(settings.index, embedders=models)
+    assert first.added == ["team/memo"]
+    assert any("bad.txt" in w and "invalid group name" in w for w in first.warnings)
+    (corpus / "team" / ".access.json").write_text('{"groups": ["team", "board"]}', "utf-8")
+    second = ingest(settings.index, embedders=models)
+    assert second.updated == ["team/memo"]
