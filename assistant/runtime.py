@@ -32,6 +32,7 @@ from assistant.retrieve import (
 )
 from assistant.settings import Settings
 from assistant.types import Passage, Similarity, Turn
+from index.access import flags, readable
 from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
 from index.generation import SENTENCES
 from index.keyword import KeywordIndex
@@ -125,6 +126,7 @@ class Runtime:
         ]
         self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, gen))
         self.knowledge = CorpusKnowledge.from_manifest(manifest)
+        self._readers_knowledge: dict[tuple[str, ...], CorpusKnowledge] = {}
         self._works = self._link_translations(manifest)
 
     def _mtime(self) -> float:
@@ -248,15 +250,37 @@ class Runtime:
         shared = [t for term in terms for t in self.keyword.sharing_cognate(cognate(term))]
         return list(dict.fromkeys([*self.knowledge.expand(terms), *spelled, *shared]))
 
-    def spell_out(self, question: str) -> str:
-        """The question with each initialism the corpus never defines written out ('emn' ->
-        'emn (European Migration Network)'), from the names the corpus repeats."""
-        return self.knowledge.spell_out(question, self.keyword.has)
+    def knowledge_for(self, groups: tuple[str, ...] | None) -> CorpusKnowledge:
+        """What the documents a reader in `groups` may read define (None: all of them): a name
+        mined from another group's document is never written into their question."""
+        if groups is None:
+            return self.knowledge
+        if groups not in self._readers_knowledge:
+            manifest = self.manifest
+            readable_docs = {
+                d: info
+                for d, info in manifest.documents.items()
+                if readable(flags(info.get("meta", {}).get("groups") or ()), groups)
+            }
+            self._readers_knowledge[groups] = CorpusKnowledge.from_manifest(
+                replace(manifest, documents=readable_docs)
+            )
+        return self._readers_knowledge[groups]
 
-    def standalone(self, question: str, history: Sequence[Turn] | None = None) -> str:
+    def spell_out(self, question: str, groups: tuple[str, ...] | None = None) -> str:
+        """The question with each initialism the corpus never defines written out ('emn' ->
+        'emn (European Migration Network)'), from the names the (readable) corpus repeats."""
+        return self.knowledge_for(groups).spell_out(question, self.keyword.has)
+
+    def standalone(
+        self,
+        question: str,
+        history: Sequence[Turn] | None = None,
+        groups: tuple[str, ...] | None = None,
+    ) -> str:
         """The question as retrieval sees it offline: a follow-up condensed with the turns before
         it, initialisms written out (ask(), the evaluation and the fit all use this)."""
-        return self.spell_out(condense(question, history))
+        return self.spell_out(condense(question, history), groups)
 
     def document_text(self, doc_id: str) -> str:
         """The full source text of an indexed document (what citation offsets refer to)."""

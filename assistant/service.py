@@ -147,7 +147,8 @@ def _retrieve(
 ) -> list[Passage]:
     """The passages for the standalone question; beside a model's rewrite, also those for the
     question as the offline condenser reads it."""
-    turn.standalone, offline_query = _standalone(runtime, turn, history)
+    groups = filters.groups if filters else None
+    turn.standalone, offline_query = _standalone(runtime, turn, history, groups)
     passages = gather_passages(runtime, turn.standalone, turn.asked, turn.lang, k, filters)
     if offline_query:
         again = gather_passages(runtime, offline_query, turn.asked, turn.lang, k, filters)
@@ -155,15 +156,20 @@ def _retrieve(
     return passages
 
 
-def _standalone(runtime: Runtime, turn: _Turn, history: Sequence[Turn] | None) -> tuple[str, str]:
+def _standalone(
+    runtime: Runtime,
+    turn: _Turn,
+    history: Sequence[Turn] | None,
+    groups: tuple[str, ...] | None = None,
+) -> tuple[str, str]:
     """The question as retrieval sees it: a follow-up made standalone (by the model where the
     backend rewrites and the rewrite keeps the question's numbers and acronyms, else offline),
     initialisms the corpus never defines written out; and, when the model's rewrite is used, the
     offline one, which retrieval also runs."""
-    offline = runtime.standalone(turn.text, history)
+    offline = runtime.standalone(turn.text, history, groups)
     rewritten = runtime.answerer.rewrite(turn.text, history or [], turn.asked)
     if rewritten and faithful(turn.text, history or [], rewritten, runtime.keyword.has):
-        return runtime.spell_out(rewritten), offline
+        return runtime.spell_out(rewritten, groups), offline
     return offline, ""
 
 

@@ -30,11 +30,12 @@ from tests.conftest import OpenRuntime
 PUBLIC = "The reception centre in Kostelec is open to visitors on weekdays from 9:00 to 15:00."
 ASYLUM = (
     "The asylum unit's internal target for 2027 is to decide 70 per cent of first-instance "
-    "applications within 90 days."
+    "applications within 90 days. The target was set by the Regional Asylum Taskforce (RAT). "
+    "The Regional Asylum Taskforce meets monthly."
 )
 LEGAL = "The legal department approved the Brno office lease on 3 March 2026 for nine years."
 QUESTION = "What is the asylum unit's internal target for first-instance decisions in 2027?"
-SECRET_BITS = ("asylum-targets", "Internal targets of the asylum unit", "70 per cent")
+SECRET_BITS = ("asylum-targets", "Internal targets of the asylum unit", "70 per cent", "Taskforce")
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +84,23 @@ def test_a_reader_outside_the_group_gets_a_refusal_that_names_nothing_of_it(
     for query in (QUESTION, "Internal targets of the asylum unit", "70 per cent 90 days"):
         found = grouped_runtime.search(query, k=10, filters=filters)
         assert "asylum-targets" not in {p.doc_id for p in found}
+
+
+def test_what_the_corpus_defines_is_known_per_reader(grouped_runtime: Runtime) -> None:
+    """An acronym or name mined from another group's document is never written into a reader's
+    question ('Answered as: …') or used to expand it."""
+    legal, asylum = (
+        grouped_runtime.knowledge_for(("legal",)),
+        grouped_runtime.knowledge_for(("asylum",)),
+    )
+    assert not legal.expansions("RAT") and asylum.expansions("RAT")
+    assert "Taskforce" not in grouped_runtime.standalone(
+        "what does the rat decide?", None, ("legal",)
+    )
+    answer = ask(
+        "what does the rat decide?", filters=Filters(groups=("legal",)), runtime=grouped_runtime
+    )
+    assert not _leaks(answer.to_json())
 
 
 def test_a_reader_in_the_group_is_answered_and_cited(grouped_runtime: Runtime) -> None:
