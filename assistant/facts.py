@@ -12,11 +12,18 @@ import re
 from assistant.evidence import months, numbers, years
 from index.language import fold
 
+# Number words of English, Czech and Russian, with the cases Czech and Russian inflect them in
+# ("sedmi států", "семи государств"): general language knowledge, not the corpus's.
 _NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|hundred|thousand|dozen|several|\w+fold|jeden|jedna|jedno|dva|dvě|tři|čtyři|pět|"
-    r"šest|sedm|osm|devět|deset|dvacet|třicet|padesát|sto|tisíc|один|одна|два|две|три|"
-    r"четыре|пять|шесть|семь|восемь|девять|десять|двадцать|тридцать|пятьдесят|сто|тысяч\w*"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+    r"hundred|thousand|dozen|several|\w+fold|"
+    r"jeden|jedna|jedno|jednoho|jedné|dva|dvě|dvou|dvěma|tři|tří|třech|třemi|čtyři|čtyř|čtyřech|"
+    r"pět|pěti|šest|šesti|sedm|sedmi|osm|osmi|devět|devíti|deset|deseti|\w+náct\w*|dvacet\w*|"
+    r"třicet\w*|čtyřicet\w*|padesát\w*|sto|tisíc\w*|"
+    r"один|одна|одного|одной|два|две|двух|двум|три|трёх|трех|четыре|четырёх|четырех|пять|пяти|"
+    r"шесть|шести|семь|семи|восемь|восьми|девять|девяти|десять|десяти|\w+надцат\w+|двадцат\w+|"
+    r"тридцат\w+|сорок\w*|пятьдесят|пятидесяти|сто|тысяч\w*"
 )
 _COUNT_WORD = re.compile(rf"\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _MONEY = re.compile(
@@ -27,7 +34,7 @@ _MONEY = re.compile(
     re.IGNORECASE,
 )
 _UNIT = (
-    r"(?:days?|weeks?|months?|years?|hours?|dn[íůy]\w*|den|týd\w*|měsíc\w*|let|rok\w*|hodin\w*|"
+    r"(?:days?|weeks?|months?|years?|hours?|dn[íůy]\w*|den|týd\w*|měsíc\w*|let(?:ech)?|rok\w*|hodin\w*|"
     r"дн\w*|день|недел\w*|месяц\w*|год\w*|лет|час\w*)"
 )
 _SPAN = re.compile(

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import anyio
@@ -211,3 +212,52 @@ def test_a_changed_folder_rule_reindexes_and_a_bad_group_name_is_never_public(
     (corpus / "team" / ".access.json").write_text('{"groups": ["team", "board"]}', "utf-8")
     second = ingest(settings.index, embedders=models)
     assert second.updated == ["team/memo"]
+
+
+@pytest.mark.slow
+def test_mcp_over_http_reads_with_each_token_groups(grouped: Settings, tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    import httpx2
+    from llm_support import free_port
+    from mcp.client.streamable_http import streamable_http_client
+
+    access = tmp_path / "access.json"
+    entries = {digest("tok-legal"): {"user": "petr", "groups": ["legal"]},
+               digest("tok-asylum"): {"user": "jana", "groups": ["asylum"]}}  # fmt: skip
+    access.write_text(json.dumps({"tokens": entries}), encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant", "mcp", "--http", "--port", str(port),
+         "--store", str(grouped.store_dir), "--corpus", str(grouped.corpus_dir)],
+        env={**os.environ, "PP_ACCESS_FILE": str(access), "HF_HUB_OFFLINE": "1"},
+        cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/mcp"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(urllib.request.Request(url, data=b"{}"), timeout=2)
+            except urllib.error.HTTPError as refused:  # listening, and refusing a stranger
+                assert refused.code == 401
+                break
+            except OSError:
+                time.sleep(0.5)
+
+        async def as_reader(token: str) -> tuple[object, object, list[str]]:
+            headers = {"Authorization": f"Bearer {token}"}
+            async with httpx2.AsyncClient(headers=headers, timeout=120) as http:
+                async with Client(streamable_http_client(url, http_client=http)) as mcp:
+                    found = await mcp.call_tool("search", {"query": QUESTION, "k": 5})
+                    answered = await mcp.call_tool("ask", {"question": QUESTION})
+                    listed = [str(r.uri) for r in (await mcp.list_resources()).resources]
+                    return found.structured_content, answered.structured_content, listed
+
+        found, answered, listed = anyio.run(as_reader, "tok-legal")
+        assert not _leaks([found, answered, listed]) and listed == []
+        _, answered, _ = anyio.run(as_reader, "tok-asylum")
+        assert "70 per cent" in json.dumps(answered)
+    finally:
+        proc.terminate()
+        proc.wait(30)

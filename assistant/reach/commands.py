@@ -60,14 +60,18 @@ def cmd_mcp(args: argparse.Namespace) -> int:
         raise MissingExtraError(
             f"The MCP server ({exc.name})", 'pip install -e ".[serve]"'
         ) from exc
-    filters = _filters(args)  # one reader per MCP server: its --groups
+    from assistant.readers import load_readers
+
+    settings = _settings(args)
+    access = Path(settings.access_file) if settings.access_file and args.http else None
+    readers = load_readers(access, settings.api_key)  # HTTP: each token its reader
+    filters = _filters(args)  # stdio: one reader, its --groups
     runtime = _runtime(args)
-    server = create_server(runtime, filters)
+    server = create_server(runtime, filters, readers if access else None)
     if not args.http:
         anyio.run(server.run_stdio_async)
         return 0
-    key = runtime.settings.api_key
-    app = bearer_guard(server.streamable_http_app(host=args.host), key)
+    app = bearer_guard(server.streamable_http_app(host=args.host), readers)
     print(f"MCP (streamable HTTP) on http://{args.host}:{args.port}/mcp", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -5,15 +5,15 @@ API key required when one is set)."""
 
 from __future__ import annotations
 
-import hmac
 import threading
 from functools import partial
 from typing import Any
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.resources import FunctionResource
 
 from assistant.audit import Asker
+from assistant.readers import Readers
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask, clean_question
@@ -31,6 +31,11 @@ INSTRUCTIONS = (
 SEARCH_HELP = (
     "Hybrid search of the documents: the k best passages, each with its exact source span "
     "(doc_id, start, end) and the document's title, date, language."
+)
+ASK_HELP = (
+    "Answer a question from the documents, every sentence checked and cited ([n] markers point "
+    "at `citations`: exact quotes with doc_id, start, end). `history`: earlier turns as {role, "
+    "content} for a follow-up; `answer_language`: en, cs, ru or auto."
 )
 
 
@@ -64,42 +69,65 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {k: data[k] for k in keep}
 
 
-def create_server(runtime: Runtime, filters: Filters | None = None) -> MCPServer[Any]:
-    """The MCP server over one runtime; one question at a time (shared models and store). It
-    reads as one reader: `filters` (access groups) restrict search, ask and the documents."""
+def create_server(
+    runtime: Runtime, filters: Filters | None = None, readers: Readers | None = None
+) -> MCPServer[Any]:
+    """The MCP server over one runtime; one question at a time (shared models and store). Over
+    stdio it reads as one reader (`filters`: their access groups); over HTTP with `readers` (an
+    access file) each request reads with its bearer token's groups, and documents are not listed
+    as resources (the list would show every reader every title)."""
     server: MCPServer[Any] = MCPServer(
         "prague-process-assistant", instructions=INSTRUCTIONS, version="1"
     )
     lock = threading.Lock()
-    asker = Asker("operator" if filters is None else f"mcp:{','.join(filters.groups or ())}", "mcp")
+    who = _Who(filters, readers)
 
     @server.tool(description=SEARCH_HELP)
-    def search(query: str, k: int = 5) -> dict[str, Any]:
+    def search(query: str, ctx: Context, k: int = 5) -> dict[str, Any]:
         if not 1 <= k <= 50:
             raise ValueError(f"k must be between 1 and 50 (got {k})")
         text, _ = clean_question(query, runtime.settings.max_question_chars)
+        reading, _ = who.of(ctx)
         with lock:
             runtime.refresh()
-            passages = runtime.search(text, k=k, filters=filters)
+            passages = runtime.search(text, k=k, filters=reading)
         return {"passages": [passage_json(i, p) for i, p in enumerate(passages, 1)]}
 
-    @server.tool(
-        name="ask",
-        description="Answer a question from the documents, every sentence checked and "
-        "cited ([n] markers point at `citations`: exact quotes with doc_id, start, end). "
-        "`history`: earlier turns as {role, content} for a follow-up; `answer_language`: "
-        "en, cs, ru or auto.",
-    )
+    @server.tool(name="ask", description=ASK_HELP)
     def ask_documents(
-        question: str, history: list[dict[str, str]] | None = None, answer_language: str = "auto"
+        question: str,
+        ctx: Context,
+        history: list[dict[str, str]] | None = None,
+        answer_language: str = "auto",
     ) -> dict[str, Any]:
         turns = [t for t in history or [] if is_history([t])]
+        reading, asker = who.of(ctx)
         with lock:
-            answer = ask(question, turns, None, filters, answer_language, "", runtime, asker)
+            answer = ask(question, turns, None, reading, answer_language, "", runtime, asker)
         return answer_json(answer)
 
-    _add_documents(server, runtime, filters)
+    if readers is None:
+        _add_documents(server, runtime, filters)
     return server
+
+
+class _Who:
+    """Who a tool call reads as: the server's one reader, or the bearer token's."""
+
+    def __init__(self, filters: Filters | None, readers: Readers | None) -> None:
+        self.filters, self.readers = filters, readers
+        groups = ",".join(filters.groups or ()) if filters else ""
+        self.asker = Asker("operator" if filters is None else f"mcp:{groups}", "mcp")
+
+    def of(self, ctx: Context) -> tuple[Filters | None, Asker]:
+        if self.readers is None:
+            return self.filters, self.asker
+        request = ctx.request_context.request
+        given = request.headers.get("authorization", "") if request is not None else ""
+        reader = self.readers.by_token(given[7:] if given[:7].lower() == "bearer " else "")
+        if reader is None:
+            raise PermissionError("Invalid or missing API key: send Authorization: Bearer <key>")
+        return reader.filters(), Asker(reader.user, "mcp")
 
 
 def _add_documents(server: MCPServer[Any], runtime: Runtime, filters: Filters | None) -> None:
@@ -123,17 +151,18 @@ def _add_documents(server: MCPServer[Any], runtime: Runtime, filters: Filters | 
         )
 
 
-def bearer_guard(app: Any, api_key: str) -> Any:
-    """An ASGI wrapper that refuses HTTP requests without `Authorization: Bearer <api_key>`."""
-    if not api_key:
+def bearer_guard(app: Any, readers: Readers) -> Any:
+    """An ASGI wrapper that refuses HTTP requests whose bearer token no reader holds (PP_API_KEY,
+    or a token of the access file); an open server (neither) is not wrapped."""
+    if readers.open:
         return app
 
     async def guarded(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
-            given = headers.get(b"authorization", b"")
-            token = given[7:] if given[:7].lower() == b"bearer " else b""
-            if not hmac.compare_digest(token, api_key.encode()):
+            given = headers.get(b"authorization", b"").decode("latin-1")
+            token = given[7:] if given[:7].lower() == "bearer " else ""
+            if readers.by_token(token) is None:
                 body = b'{"error": "Invalid or missing API key: send Authorization: Bearer <key>"}'
                 await send(
                     {
