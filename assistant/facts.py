@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.evidence import MONTHS as MONTH_FORMS
 from assistant.evidence import months, numbers, years
 from index.language import fold
 
@@ -63,6 +64,12 @@ _LOCATIVE = re.compile(
     r"([A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽА-ЯЁ][\w-]+)"
 )
 _NUMERIC_DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d{2}\b")
+_MONTH_WORD = "|".join(sorted(MONTH_FORMS, key=len, reverse=True))
+_DAY_MONTH = re.compile(
+    rf"(?<![\w.])\d{{1,2}}\.?(?:\s*(?:–|-|a|and|и|до)\s*\d{{1,2}}\.?)?\s+(?:{_MONTH_WORD})(?!\w)",
+    re.IGNORECASE,
+)
+_MONTH_DAY = re.compile(rf"(?<!\w)(?:{_MONTH_WORD})\s+\d{{1,2}}(?![\d\w])", re.IGNORECASE)
 _CAPITAL = r"[A-ZÁČĎÉĚÍŇÓŘŠŤÚŮÝŽА-ЯЁ]"
 _LOWER = r"[a-záčďéěíňóřšťúůýžа-яё]"
 _NAME = re.compile(rf"(?<![\w.])({_CAPITAL}{_LOWER}+(?:[ -]{_CAPITAL}{_LOWER}+)+)")
@@ -73,7 +80,14 @@ def has_date(text: str) -> bool:
     return bool(years(text) or months(text) or _NUMERIC_DATE.search(text))
 
 
+def without_dates(text: str) -> str:
+    """The text with its dates taken out: the days of '27.–28. dubna 2023' and '1 January 2018'
+    are not counts."""
+    return _NUMERIC_DATE.sub(" ", _MONTH_DAY.sub(" ", _DAY_MONTH.sub(" ", text)))
+
+
 def has_count(text: str) -> bool:
+    text = without_dates(text)
     return bool((numbers(text) - years(text)) or _COUNT_WORD.search(text))
 
 

@@ -6,7 +6,7 @@ overview). General question words of the three languages; nothing about any corp
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant import facts
 from index.language import fold
@@ -135,6 +135,8 @@ class Question:
     counted: str = ""  # for a count: the words after "how many" ('pilot projects')
     # acronyms it names: an answer must hold them (or expand)
     acronyms: frozenset[str] = frozenset()
+    # further slots a compound question asks after 'and' ('When … and how much …?')
+    also: tuple[str, ...] = ()
 
     @property
     def specific(self) -> bool:
@@ -152,6 +154,13 @@ def analyse(text: str, lang: str = "en") -> Question:
     ]
     found = [f for f in found if not (f[2] == "date" and _conjunction_when(q, f[0]))]
     slot = min(found)[2] if found else ""  # the first question word in the sentence decides
+    also = tuple(
+        dict.fromkeys(
+            name
+            for at, _, name in sorted(found)
+            if name != slot and re.search(r"(?:\band|\ba|\bи|,)\s*$", q[max(0, at - 8) : at])
+        )
+    )
     if not slot and re.search(r"\b[A-ZА-ЯЁ]{2,}\b", text) and re.search(r"\bmean|znamen|означа", q):
         slot = "expansion"  # "What does ZZC mean?", "Co znamená OAMP?"
     yes_no = _yes_no(q, slot, lang)
@@ -176,6 +185,7 @@ def analyse(text: str, lang: str = "en") -> Question:
         numbers=frozenset(facts.figures(text)),
         counted=_counted(text) if slot == "count" else "",
         acronyms=frozenset(re.findall(r"\b[A-Z][A-Z0-9]{1,9}\b", text)),
+        also=() if yes_no else also,
     )
 
 
@@ -217,6 +227,13 @@ def _yes_no(q: str, slot: str, lang: str) -> bool:
     if re.search(_AUX_EN if lang == "en" else _YES_NO_MARK, q):
         return True
     return lang != "en" and q.rstrip().endswith("?") and not slot
+
+
+def fills_any(question: Question, text: str) -> bool:
+    """Whether a sentence states the kind of fact any slot of the question asks for."""
+    return fills(question, text) or any(
+        fills(replace(question, slot=s), text) for s in question.also
+    )
 
 
 def fills(question: Question, text: str) -> bool:

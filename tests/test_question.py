@@ -3,9 +3,11 @@ and Russian: the slot an answer must fill, and the form it takes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from assistant.question import analyse, fills
+from assistant.question import analyse, fills, fills_any
 
 
 @pytest.mark.parametrize(
@@ -143,3 +145,30 @@ def test_a_sentence_fills_the_slot_only_with_that_kind_of_fact(
     question: str, sentence: str, filled: bool
 ) -> None:
     assert fills(analyse(question, "en"), sentence) is filled
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "slot", "also"),
+    [
+        ("When was PP DATA launched and how much money did it get?", "en", "date", ("amount",)),
+        ("Kdy se konalo zasedání v Lisabonu a kolik úředníků přijelo?", "cs", "date", ("count",)),
+        ("Где прошла конференция и когда?", "ru", "place", ("date",)),
+        ("How many years did the project run?", "en", "duration", ()),
+        ("Is it true that it started in 2018 and cost 2 million?", "en", "", ()),
+    ],
+)
+def test_a_compound_question_asks_each_of_its_slots(
+    text: str, lang: str, slot: str, also: tuple[str, ...]
+) -> None:
+    q = analyse(text, lang)
+    assert (q.slot, q.also) == (slot, also)
+
+
+def test_a_sentence_fills_any_slot_of_a_compound_question_and_days_are_not_counts() -> None:
+    q = analyse("When was the meeting held and how many officials came?", "en")
+    assert fills_any(q, "60 officials from 27 states took part.")  # the count, not the date
+    assert fills_any(q, "It was held on 27–28 April 2023.")
+    assert not fills(replace(q, slot="count"), "It was held on 27–28 April 2023.")
+    assert not fills(replace(q, slot="count"), "Zasedání se konalo 27. a 28. dubna 2023.")
+    for counted in ("zástupci sedmi členských států", "министры семи государств", "seven states"):
+        assert fills(replace(q, slot="count"), counted), counted

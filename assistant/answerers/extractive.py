@@ -24,7 +24,7 @@ from assistant.extract.select import Scored, anchored, distinctive, held, select
 from assistant.extract.verdict import decide
 from assistant.facts import figures
 from assistant.knowledge import CorpusKnowledge
-from assistant.question import Question, analyse, fills
+from assistant.question import Question, analyse, fills_any
 from assistant.types import Draft, Passage, Turn
 from assistant.verify import quantities
 from index.language import fold
@@ -132,7 +132,7 @@ def usable(q: Question, s: Scored, lang: str, knowledge: CorpusKnowledge | None 
         return False
     if not _namesheld(q, c, knowledge):
         return False
-    return not q.specific or fills(q, c.text) or c.text.rstrip().endswith(":")
+    return not q.specific or fills_any(q, c.text) or c.text.rstrip().endswith(":")
 
 
 def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> bool:

@@ -4,7 +4,7 @@ document's value of the same thing, or further sentences scoring close to the be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -14,7 +14,7 @@ from assistant.extract.candidates import Candidate, terms
 from assistant.extract.compose import asker_version, translations
 from assistant.extract.features import Asked
 from assistant.extract.model import AnswerModel
-from assistant.question import Question
+from assistant.question import Question, fills
 from assistant.types import Passage
 
 
@@ -50,7 +50,8 @@ def select(
     if q.broad and len(lead) == 1:
         lead = section(first, passages, max_sentences + 2)
     if q.specific and not q.listing:
-        return _with_values(lead, ranked, links, best.z - model.extra)
+        groups, differing = _with_values(lead, ranked, links, best.z - model.extra)
+        return _with_other_slots(q, groups, differing, ranked, best.z - model.extra), differing
     margin = model.broad_extra if q.broad or q.listing else model.extra
     limit = max_sentences + (2 if q.broad or q.listing else 0)
     return _with_more(q, lang, lead, ranked, passages, links, (best.z - margin, limit)), False
@@ -69,6 +70,40 @@ def _with_values(
     if other is not None and other.candidate.key() not in seen:
         more.append(other)  # last: compose compares it with the best one
     return [lead, *[[s.candidate.ev] for s in more]], other is not None
+
+
+def _with_other_slots(
+    q: Question,
+    groups: list[list[Evidence]],
+    differing: bool,
+    ranked: list[Scored],
+    floor: float,
+) -> list[list[Evidence]]:
+    """For a compound question ('When … and how much …?'): the best sentence for each further slot
+    that no sentence shown fills yet, when it scores close to the best (before another document's
+    value, which compose compares with the best one)."""
+    shown = [e for g in groups for e in g]
+    keys = {(e.passage.doc_id, e.start) for e in shown}
+    extra: list[list[Evidence]] = []
+    for slot in q.also:
+        asked = replace(q, slot=slot)
+        if any(fills(asked, e.text) for e in shown):
+            continue
+        found = next(
+            (
+                s
+                for s in ranked
+                if s.z >= floor and s.candidate.key() not in keys and fills(asked, s.candidate.text)
+            ),
+            None,
+        )
+        if found is not None:
+            extra.append([found.candidate.ev])
+            shown.append(found.candidate.ev)
+            keys.add(found.candidate.key())
+    if not extra:
+        return groups
+    return [*groups[:-1], *extra, groups[-1]] if differing else [*groups, *extra]
 
 
 def _with_more(
