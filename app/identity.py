@@ -1,17 +1,18 @@
 """Sign-in for the web app through OpenID Connect (Streamlit's `st.login`, configured in
 `.streamlit/secrets.toml` under [auth]); off unless PP_SIGN_IN=1. A signed-in user reads with the
-access groups of their identity token's `groups` claim (PP_GROUPS_CLAIM names another one);
-members of PP_ADMIN_GROUP also see the pages built from the whole corpus (onboarding, corpus,
-evaluation, audit)."""
+access groups of their identity token's `groups` claim (PP_GROUPS_CLAIM names another one) and of
+the access file's "users" map (PP_ACCESS_FILE) for their e-mail; members of PP_ADMIN_GROUP also
+see the pages built from the whole corpus (onboarding, corpus, evaluation, audit)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from assistant.readers import Readers, load_readers, user_groups
 from assistant.settings import Settings
-from index.access import AccessError, normalise
 
 
 def _user() -> Any:
@@ -36,11 +37,19 @@ def reader_groups(settings: Settings) -> tuple[str, ...] | None:
     a claim that is not a list of valid names gives no groups (public documents only)."""
     if not settings.sign_in:
         return None
-    claim = _user().get(settings.groups_claim) or []
-    try:
-        return normalise(claim, f"claim {settings.groups_claim!r}")
-    except AccessError:
-        return ()
+    return user_groups(_user(), settings.groups_claim, _readers(settings.access_file))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_readers(path: str, mtime: float) -> Readers:
+    return load_readers(Path(path))
+
+
+def _readers(path: str) -> Readers | None:
+    """The access file's user -> groups map (None without one); re-read when it changes."""
+    if not path or not Path(path).is_file():
+        return None
+    return _cached_readers(path, Path(path).stat().st_mtime)
 
 
 def is_admin(settings: Settings) -> bool:

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ class Readers:
 
     tokens: dict[str, Reader]
     operator_key: str = ""
+    # the web app's signed-in users (e-mail or subject) -> groups, beside their token's claim
+    users: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def open(self) -> bool:
@@ -68,18 +70,33 @@ def load_readers(path: Path | None, operator_key: str = "") -> Readers:
         return Readers({}, operator_key)
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        entries = data["tokens"]
         tokens = {
             str(key): Reader(str(v["user"]), normalise(v.get("groups") or [], str(key)))
-            for key, v in entries.items()
+            for key, v in data.get("tokens", {}).items()
         }
+        users = {str(u).lower(): normalise(g, str(u)) for u, g in data.get("users", {}).items()}
     except FileNotFoundError:
         raise UserError(f"Access file {path} not found (PP_ACCESS_FILE)") from None
     except (json.JSONDecodeError, KeyError, TypeError, AttributeError, AccessError) as exc:
         raise UserError(f"Access file {path} is not valid: {exc}") from None
-    if not tokens and not operator_key:
-        raise UserError(f"Access file {path} lists no tokens: nobody could sign in")
-    return Readers(tokens, operator_key)
+    if not tokens and not users and not operator_key:
+        raise UserError(f"Access file {path} lists no tokens and no users: nobody could sign in")
+    return Readers(tokens, operator_key, users)
+
+
+def user_groups(claims: Any, claim: str, readers: Readers | None) -> tuple[str, ...]:
+    """A signed-in user's groups: their identity token's `claim` (a list, or a comma-separated
+    string) and what the access file's "users" gives their e-mail or subject. A claim that is not
+    a list of valid names counts as none (public documents only)."""
+    try:
+        own = normalise(claims.get(claim) or [], f"claim {claim!r}")
+    except AccessError:
+        own = ()
+    mapped: tuple[str, ...] = ()
+    if readers is not None:
+        for key in ("email", "sub"):
+            mapped += readers.users.get(str(claims.get(key) or "").lower(), ())
+    return tuple(dict.fromkeys([*own, *mapped]))
 
 
 def new_token(user: str, groups: str) -> tuple[str, dict[str, Any]]:

@@ -19,7 +19,7 @@ from mcp import Client
 from assistant.audit import AuditLog
 from assistant.reach.mcp_server import create_server
 from assistant.reach.openai_api import create_app
-from assistant.readers import Reader, Readers, digest, load_readers
+from assistant.readers import Reader, Readers, digest, load_readers, user_groups
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask
@@ -261,3 +261,15 @@ def test_mcp_over_http_reads_with_each_token_groups(grouped: Settings, tmp_path:
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def test_a_signed_in_users_groups_come_from_the_claim_and_the_access_file(tmp_path: Path) -> None:
+    access = tmp_path / "access.json"
+    access.write_text('{"users": {"Olga@Example.org": ["legal"]}}', encoding="utf-8")
+    readers = load_readers(access)
+    olga = {"email": "olga@example.org", "sub": "olga"}
+    assert user_groups(olga, "groups", readers) == ("legal",)
+    jana = {"email": "jana@example.org", "groups": ["Asylum", "legal"]}
+    assert user_groups(jana, "groups", readers) == ("asylum", "legal")
+    assert user_groups({"groups": "bad name!"}, "groups", None) == ()  # public documents only
+    assert user_groups({"roles": "a,b"}, "roles", None) == ("a", "b")

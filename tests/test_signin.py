@@ -22,7 +22,7 @@ from tests.test_access import QUESTION, SECRET_BITS, grouped  # noqa: F401  (the
 from tests.test_browser import ARTIFACTS, CHROMIUM, _free_port, _require
 
 pytestmark = pytest.mark.slow
-USERS = {"jana": ["asylum"], "petr": ["legal"]}
+USERS = {"jana": ["asylum"], "petr": ["legal"], "olga": []}  # olga: groups from the access file
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
@@ -41,8 +41,11 @@ def signed_app(grouped: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
     folder = tmp_path_factory.mktemp("signin")
     idp, app = _free_port(), _free_port()
     claims = [
-        json.dumps({"sub": u, "email": f"{u}@example.org", "groups": g}) for u, g in USERS.items()
+        json.dumps({"sub": u, "email": f"{u}@example.org", **({"groups": g} if g else {})})
+        for u, g in USERS.items()
     ]
+    access = folder / "access.json"
+    access.write_text('{"users": {"olga@example.org": ["asylum"]}}', encoding="utf-8")
     provider = subprocess.Popen(
         [sys.executable, "-m", "oidc_provider_mock", "--port", str(idp),
          *(a for c in claims for a in ("--user-claims", c))],
@@ -63,6 +66,7 @@ def signed_app(grouped: Settings, tmp_path_factory: pytest.TempPathFactory) -> I
         "PP_STORE_DIR": str(grouped.store_dir),
         "PP_CORPUS_DIR": str(grouped.corpus_dir),
         "PP_AUDIT_PATH": grouped.audit_path,
+        "PP_ACCESS_FILE": str(access),
     }
     streamlit = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "streamlit_app.py"),
@@ -122,7 +126,9 @@ def test_each_user_reads_with_their_token_groups_and_is_audited(
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         jana = _ask_as(browser.new_page(), signed_app, "jana")
         petr = _ask_as(browser.new_page(), signed_app, "petr")
+        olga = _ask_as(browser.new_page(), signed_app, "olga")
         browser.close()
+    assert "70 per cent" in olga  # her groups come from the access file's users map
     assert "70 per cent" in jana and "Internal targets of the asylum unit" in jana
     assert "does not cover" in petr or "do not cover" in petr
     assert not [b for b in SECRET_BITS if b in petr], "a group-B document reached group A's page"
