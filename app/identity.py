@@ -57,8 +57,23 @@ def is_admin(settings: Settings) -> bool:
     return groups is None or settings.admin_group in groups
 
 
+def _auth_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own not-found error
+        return False
+
+
 def sign_in_page() -> None:
-    """All a signed-out visitor sees."""
+    """All a signed-out visitor sees (or, when sign-in is on but no provider is configured, what
+    the operator has to do)."""
     st.title("Prague Process assistant")
+    if not _auth_configured():
+        st.error(
+            "Sign-in is on (PP_SIGN_IN=1) but no identity provider is configured: add an [auth] "
+            "section to .streamlit/secrets.toml (see README, 'Who may read which document').",
+            icon=":material/lock:",
+        )
+        return
     st.markdown("Sign in with your organisation's account to ask about the documents.")
     st.button("Sign in", on_click=st.login, type="primary", icon=":material/login:")

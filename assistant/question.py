@@ -154,13 +154,7 @@ def analyse(text: str, lang: str = "en") -> Question:
     ]
     found = [f for f in found if not (f[2] == "date" and _conjunction_when(q, f[0]))]
     slot = min(found)[2] if found else ""  # the first question word in the sentence decides
-    also = tuple(
-        dict.fromkeys(
-            name
-            for at, _, name in sorted(found)
-            if name != slot and re.search(r"(?:\band|\ba|\bи|,)\s*$", q[max(0, at - 8) : at])
-        )
-    )
+    also = _also(q, found, slot)
     if not slot and re.search(r"\b[A-ZА-ЯЁ]{2,}\b", text) and re.search(r"\bmean|znamen|означа", q):
         slot = "expansion"  # "What does ZZC mean?", "Co znamená OAMP?"
     yes_no = _yes_no(q, slot, lang)
@@ -193,6 +187,18 @@ _OTHER_WH = re.compile(
     r"^\W*(?:and |so |but |a |и |а )?(?:what|which|who|whom|whose|how|where|why|co|kdo|koho|jak\w*|"
     r"kter\w*|kolik|kde|proc|cim|что|кто|как\w*|котор\w*|сколько|где|почему)\b"
 )
+
+
+def _also(q: str, found: list[tuple[int, int, str]], slot: str) -> tuple[str, ...]:
+    """The slots asked after 'and' ('When … and how much …?'), in order."""
+    joined = re.compile(r"(?:\band|\ba|\bи|,)\s*$")
+    return tuple(
+        dict.fromkeys(
+            name
+            for at, _, name in sorted(found)
+            if name != slot and joined.search(q[max(0, at - 8) : at])
+        )
+    )
 
 
 def _conjunction_when(q: str, at: int) -> bool:

@@ -177,3 +177,15 @@ def test_question_with_no_words_is_one_error_and_the_chat_goes_on(app: AppTest) 
     assert any("no words" in e.value for e in app.error)
     app.chat_input[0].set_value("When was PP DATA officially launched?").run()
     assert "2018" in _assistant_texts(app)[-1]
+
+
+def test_sign_in_on_without_a_provider_says_what_to_configure_and_shows_nothing_else(
+    indexed: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PP_STORE_DIR", str(indexed.store_dir))
+    monkeypatch.setenv("PP_SIGN_IN", "1")
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    assert not at.exception
+    assert "no identity provider is configured" in at.error[0].value
+    assert not at.chat_input and not at.sidebar.radio and not at.button
