@@ -186,6 +186,20 @@ def passive_row(size: int, result: dict[str, Any]) -> Row:
     )
 
 
+def store_row(store: Path, chunks: int, size: int) -> Row:
+    """What the index costs on disk: every file of the store (both dense collections, the sentence
+    vectors, the keyword index, the kept texts) per chunk."""
+    total = sum(f.stat().st_size for f in Path(store).rglob("*") if f.is_file())
+    return Row(
+        "3 store",
+        f"store bytes per chunk, {label(size)}",
+        f"{total / max(1, chunks) / 1000:.1f} kB ({total / 1e6:.0f} MB for {chunks} chunks)",
+        "—",
+        None,
+        {"bytes": total, "chunks": chunks},
+    )
+
+
 def scale(plan: Plan, size: int) -> list[Row]:
     """One tier: build or reuse its store, time queries in a fresh process (and through a server),
     re-ingest it."""
@@ -210,7 +224,11 @@ def scale(plan: Plan, size: int) -> list[Row]:
             result = worker("query", args | {"server_port": port})
     else:
         result = worker("query", args)
-    rows = [build, *latency_rows(size, result)]
+    rows = [
+        build,
+        store_row(settings.store_dir, int(stats["chunks"]), size),
+        *latency_rows(size, result),
+    ]
     rows.append(incremental(settings, f"{stats['chunks']} chunks", plan.repeats))
     if size == ADD_ONE_AT and not plan.quick:
         rows.append(passive_row(size, worker("query", args, {"OMP_WAIT_POLICY": "PASSIVE"})))
