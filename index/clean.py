@@ -103,12 +103,17 @@ def clean(source: str, drop: frozenset[str] = frozenset()) -> CleanText:
     lines = _lines(source)
     stripped = [_BULLET.sub("", _MD_HEADING.sub("", line)).strip() for _, line in lines]
     markdown = any(_MD_HEADING.match(raw) for _, raw in lines)
-    heading_texts = {s for (_, raw), s in zip(lines, stripped) if _is_heading(raw, s, markdown)}
+    numbered = set() if markdown else _numbered_headings(stripped, [raw for _, raw in lines])
+    heads = [
+        _is_heading(raw, s, markdown) or i in numbered
+        for i, ((_, raw), s) in enumerate(zip(lines, stripped))
+    ]
+    heading_texts = {s for s, h in zip(stripped, heads) if h}
     out = _Builder()
     headings: list[tuple[int, str]] = []
     previous = ""
     blank_run = True
-    for (at, raw), text in zip(lines, stripped):
+    for (at, raw), text, is_head in zip(lines, stripped, heads):
         if not text or _QUOTE_ONLY.match(text) or (drop and line_key(raw) in drop):
             blank_run = True
             continue
@@ -119,7 +124,7 @@ def clean(source: str, drop: frozenset[str] = frozenset()) -> CleanText:
         out.separator("\n\n" if blank_run else "\n", at - 1 if at else 0)
         start_clean = len(out.chars)
         _add_line(out, raw, at)
-        if _is_heading(raw, text, markdown):
+        if is_head:
             headings.append((start_clean, "".join(out.chars[start_clean:]).strip()))
         previous = text
         blank_run = False
@@ -130,6 +135,32 @@ def _is_heading(raw: str, text: str, markdown: bool) -> bool:
     if markdown:
         return bool(_MD_HEADING.match(raw))
     return "\t" not in raw and not re.search(r"\d", text) and _is_heading_like(text)
+
+
+# "2. Rok 2015", "3.1 Reception centres", "IV. Financing": a numbered section title (a year may
+# follow the words), told from an item of a numbered list by its neighbours, which are not numbered
+_NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+(?=[^\W\d_])")
+
+
+def _numbered_headings(stripped: list[str], raws: list[str]) -> set[int]:
+    """Indexes of the lines that are numbered section titles."""
+    kept = [i for i, s in enumerate(stripped) if s]
+    out = set()
+    for n, i in enumerate(kept):
+        m = _NUMBERED.match(stripped[i])
+        if not m or "\t" in raws[i]:
+            continue
+        title = stripped[i][m.end() :]
+        if re.search(r"\d", re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)", "", title)):
+            continue
+        around = [stripped[kept[j]] for j in (n - 1, n + 1) if 0 <= j < len(kept)]
+        if (
+            _is_heading_like(title)
+            and len(title.split()) <= 8
+            and not any(_NUMBERED.match(a) for a in around)
+        ):
+            out.add(i)
+    return out
 
 
 def _add_line(out: _Builder, raw: str, at: int) -> None:

@@ -100,3 +100,21 @@ def test_docx_tables_are_read_in_place_one_row_a_line(tmp_path: Path) -> None:
         "Dates\t27 April\tx\n60 officials from 27 countries",
         "Next steps follow.",
     ]
+
+
+def test_a_numbered_section_title_is_a_heading_and_a_numbered_list_is_not() -> None:
+    text = (
+        "The report covers three years.\n"
+        "2. Rok 2015\n"
+        "V roce 2015 požádalo o mezinárodní ochranu 1 525 osob.\n"
+        "Steps:\n"
+        "1. Apply at the reception centre\n"
+        "2. Wait for the interview\n"
+        "IV. Financing\n"
+        "The money comes from the EU budget.\n"
+        "1. 9. 2023 the new rules took effect.\n"
+    )
+    cleaned = clean(text)
+    assert [h for _, h in cleaned.headings] == ["2. Rok 2015", "IV. Financing"]
+    at = cleaned.text.index("V roce 2015")
+    assert cleaned.heading_at(at) == "2. Rok 2015"  # the year is the sentences' context
