@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 from app.components import show_answer, sidebar
-from app.identity import is_admin, reader_groups, signed_in_user
+from app.identity import is_admin, signed_in_user
 from app.state import ensure_index
 from assistant import memory
 from assistant.audit import Asker
@@ -29,7 +28,6 @@ def chat_page(settings: Settings, runtime: Runtime | None) -> None:
     """`runtime` is None while the models still load: the page and the input render at once, and
     a question asked meanwhile waits for them."""
     settings, filters, answer_lang = sidebar(settings)
-    filters = replace(filters, groups=reader_groups(settings))  # inside retrieval, every leg
     st.title("Prague Process assistant")
     st.caption(
         "Answers come only from the indexed documents; every sentence cites its source. "

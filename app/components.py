@@ -32,7 +32,8 @@ CSS = """<style>
 
 
 def sidebar(settings: Settings) -> tuple[Settings, Filters, str]:
-    """Backend status, passages, filters and answer language; returns what the chat should use."""
+    """Backend status, passages, filters and answer language; returns what the chat should use
+    (the filters hold the signed-in reader's access groups)."""
     sb = st.sidebar
     name = settings.resolved_answerer
     sb.markdown(f"**Backend:** {BACKENDS.get(name, name)}")
@@ -41,7 +42,8 @@ def sidebar(settings: Settings) -> tuple[Settings, Filters, str]:
         + (f" · server: {settings.llm_base_url}" if settings.llm_base_url else "")
     )
     top_k = sb.slider("Passages per answer", 2, 12, settings.top_k, key="top_k")
-    docs = onboarding.documents(settings, reader_groups(settings))
+    groups = reader_groups(settings)  # the reader's: the list below and every retrieval leg
+    docs = onboarding.documents(settings, groups)
     titles = {str(d["doc_id"]): str(d["title"]) for d in docs}
     chosen = sb.multiselect(
         "Documents", list(titles), format_func=lambda d: titles.get(d, d), key="f_docs"
@@ -58,7 +60,7 @@ def sidebar(settings: Settings) -> tuple[Settings, Filters, str]:
     )
     return (
         replace(settings, top_k=top_k),
-        Filters(tuple(chosen), tuple(langs), tuple(pubs)),
+        Filters(tuple(chosen), tuple(langs), tuple(pubs), groups),
         answer_lang,
     )
 

@@ -15,7 +15,8 @@ from assistant.facts import states_event
 from assistant.knowledge import CorpusKnowledge
 from assistant.settings import Settings
 from assistant.types import Citation
-from index.access import flags, readable
+from index import texts
+from index.access import may_read
 from index.acronyms import expansion_before
 from index.clean import CleanText, clean
 from index.language import split_sentences
@@ -55,13 +56,14 @@ def corpus_documents(
     """Every indexed document, its cleaned text, and how to cite a span of that cleaned text (the
     citation carries the exact span of the source file)."""
     manifest = Manifest.load(settings.store_dir)
-    indexed = {d["path"] for d in manifest.documents.values()} if manifest else None
+    indexed = {d["path"]: d for d in manifest.documents.values()} if manifest else None
     for path in iter_corpus(settings.corpus_dir):
         rel = str(path.relative_to(settings.corpus_dir))
         if indexed is not None and rel not in indexed:
             continue
+        kept = texts.load(settings.store_dir, str(indexed[rel]["sha256"])) if indexed else None
         try:
-            doc = load_document(path, settings.corpus_dir)
+            doc = load_document(path, settings.corpus_dir, text=kept)  # a scan is not OCR'd again
         except Exception:  # unreadable files are reported by ingest, not here
             continue
         cleaned = clean(doc.text)
@@ -245,7 +247,7 @@ def documents(settings: Settings, groups: tuple[str, ...] | None = None) -> list
     rows = []
     for doc_id, info in sorted(manifest.documents.items()):
         meta = info.get("meta", {})
-        if groups is not None and not readable(flags(meta.get("groups") or ()), groups):
+        if not may_read(meta, groups):
             continue
         rows.append(
             {

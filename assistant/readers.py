@@ -36,6 +36,7 @@ class Reader:
 
 
 OPERATOR = Reader("operator", None)
+REFUSED = "Invalid or missing API key: send Authorization: Bearer <key>"
 
 
 def digest(token: str) -> str:
@@ -63,10 +64,15 @@ class Readers:
             return OPERATOR
         return self.tokens.get(digest(token)) if token else None
 
+    def by_header(self, authorization: str) -> Reader | None:
+        """The reader of an `Authorization: Bearer <token>` header value ('' when absent)."""
+        scheme, _, token = authorization.partition(" ")
+        return self.by_token(token if scheme.lower() == "bearer" else "")
 
-def load_readers(path: Path | None, operator_key: str = "") -> Readers:
+
+def load_readers(path: Path | str | None, operator_key: str = "") -> Readers:
     """The access file's readers (none without a file); a broken file is an error, never open."""
-    if path is None or not str(path):
+    if not path:
         return Readers({}, operator_key)
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))

@@ -32,7 +32,7 @@ from assistant.retrieve import (
 )
 from assistant.settings import Settings
 from assistant.types import Passage, Similarity, Turn
-from index.access import flags, readable
+from index.access import may_read
 from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
 from index.generation import SENTENCES
 from index.keyword import KeywordIndex
@@ -260,7 +260,7 @@ class Runtime:
             readable_docs = {
                 d: info
                 for d, info in manifest.documents.items()
-                if readable(flags(info.get("meta", {}).get("groups") or ()), groups)
+                if may_read(info.get("meta", {}), groups)
             }
             self._readers_knowledge[groups] = CorpusKnowledge.from_manifest(
                 replace(manifest, documents=readable_docs)

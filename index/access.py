@@ -84,6 +84,12 @@ def readable(meta: dict[str, Any], groups: tuple[str, ...]) -> bool:
     return any(meta.get(PREFIX + g) == 1 for g in groups)
 
 
+def may_read(doc_meta: dict[str, Any], groups: tuple[str, ...] | None) -> bool:
+    """Whether a reader in `groups` (None: the operator) may read a document, by its manifest
+    metadata: the test the stored flags make in retrieval, for what is read from the manifest."""
+    return groups is None or readable(flags(doc_meta.get("groups") or ()), groups)
+
+
 def where(groups: tuple[str, ...]) -> dict[str, Any]:
     """The same test as a Chroma `where` clause."""
     clauses: list[dict[str, Any]] = [{PUBLIC: 1}, *({PREFIX + g: 1} for g in groups)]

@@ -189,11 +189,15 @@ def _first_heading(text: str) -> str:
     return ""
 
 
-def load_document(path: Path, root: Path, max_bytes: int | None = None) -> Document:
-    """Read one file and its metadata (sidecar <stem>.meta.json, or front matter, or inferred)."""
+def load_document(
+    path: Path, root: Path, max_bytes: int | None = None, text: str | None = None
+) -> Document:
+    """Read one file and its metadata (sidecar <stem>.meta.json, or front matter, or inferred);
+    `text`: its extracted text, already kept beside the index (index/texts.py), so that it is not
+    extracted (or OCR'd) again."""
     if max_bytes is not None and path.stat().st_size > max_bytes:
         raise LoadError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the size limit")
-    text, pages = extract(path)
+    text, pages = (text, []) if text is not None else extract(path)
     meta: dict[str, Any] = {}
     sidecar = path.with_name(path.stem + META_SUFFIX)
     sidecar_bytes = b""

@@ -99,8 +99,3 @@ def pdf_pages(path: Path) -> tuple[str, list[list[int]]]:
     body = [(line, n) for n, lines in enumerate(pages, 1) for line in _body(lines, running)]
     text, starts = reflow_pages(body)
     return (text + "\n" if text else ""), starts
-
-
-def pdf_text(path: Path) -> str:
-    """The text of a PDF (see pdf_pages)."""
-    return pdf_pages(path)[0]

@@ -62,6 +62,15 @@ def grouped_runtime(grouped: Settings, open_runtime: OpenRuntime) -> Runtime:
     return open_runtime(grouped)
 
 
+def _token_file(folder: Path) -> Path:
+    """An access file with two readers' token digests: petr (legal) and jana (asylum)."""
+    access = folder / "access.json"
+    entries = {digest("tok-legal"): {"user": "petr", "groups": ["legal"]},
+               digest("tok-asylum"): {"user": "jana", "groups": ["asylum"]}}  # fmt: skip
+    access.write_text(json.dumps({"tokens": entries}), encoding="utf-8")
+    return access
+
+
 def _leaks(payload: object) -> list[str]:
     text = json.dumps(payload, ensure_ascii=False)
     return [bit for bit in SECRET_BITS if bit in text]
@@ -135,10 +144,7 @@ def test_the_cli_reads_with_the_groups_it_is_given(grouped: Settings) -> None:
 def test_the_api_reads_with_the_groups_of_each_token(
     grouped_runtime: Runtime, tmp_path: Path
 ) -> None:
-    access = tmp_path / "access.json"
-    entries = {digest("tok-legal"): {"user": "petr", "groups": ["legal"]},
-               digest("tok-asylum"): {"user": "jana", "groups": ["asylum"]}}  # fmt: skip
-    access.write_text(json.dumps({"tokens": entries}), encoding="utf-8")
+    access = _token_file(tmp_path)
     readers = load_readers(access)
     assert "tok-legal" not in access.read_text(encoding="utf-8")  # only digests are stored
     http = TestClient(create_app(grouped_runtime, readers=readers))
@@ -223,10 +229,7 @@ def test_mcp_over_http_reads_with_each_token_groups(grouped: Settings, tmp_path:
     from llm_support import free_port
     from mcp.client.streamable_http import streamable_http_client
 
-    access = tmp_path / "access.json"
-    entries = {digest("tok-legal"): {"user": "petr", "groups": ["legal"]},
-               digest("tok-asylum"): {"user": "jana", "groups": ["asylum"]}}  # fmt: skip
-    access.write_text(json.dumps({"tokens": entries}), encoding="utf-8")
+    access = _token_file(tmp_path)
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "mcp", "--http", "--port", str(port),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import onboarding
 from assistant.service import ask
 from assistant.settings import Settings, load_settings
 from index import ocr
@@ -136,6 +137,8 @@ def test_every_format_is_indexed_and_kept_text_needs_no_second_ocr(
     }  # fmt: skip
     monkeypatch.setattr(ocr, "ocr_pages", lambda *a: pytest.fail("OCR ran again"))
     assert "320 lůžek" in runtime.document_text("annual-report-cs")
+    read = {doc.doc_id: doc.text for doc, _, _ in onboarding.corpus_documents(formats_corpus)}
+    assert "320 lůžek" in read["annual-report-cs"]  # the onboarding views read the kept text
 
 
 def test_without_tesseract_a_scan_is_skipped_with_a_warning(

@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.commands import _filters, _settings
@@ -33,8 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.readers import load_readers
 
     settings = _settings(args)
-    readers = load_readers(Path(settings.access_file) if settings.access_file else None,
-                           settings.api_key)  # fmt: skip
+    readers = load_readers(settings.access_file, settings.api_key)
     runtime = _runtime(args)
     app = create_app(runtime, settings.api_key, readers)
     access = (
@@ -63,7 +61,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     from assistant.readers import load_readers
 
     settings = _settings(args)
-    access = Path(settings.access_file) if settings.access_file and args.http else None
+    access = settings.access_file if args.http else ""
     readers = load_readers(access, settings.api_key)  # HTTP: each token its reader
     filters = _filters(args)  # stdio: one reader, its --groups
     runtime = _runtime(args)

@@ -5,6 +5,7 @@ API key required when one is set)."""
 
 from __future__ import annotations
 
+import json
 import threading
 from functools import partial
 from typing import Any
@@ -13,12 +14,12 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.resources import FunctionResource
 
 from assistant.audit import Asker
-from assistant.readers import Readers
+from assistant.readers import REFUSED, Readers
 from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask, clean_question
 from assistant.types import Answer, Passage, is_history
-from index.access import flags
+from index.access import may_read
 
 INSTRUCTIONS = (
     "Answers questions about migration and asylum cooperation (the Prague Process, EU and Czech "
@@ -124,9 +125,9 @@ class _Who:
             return self.filters, self.asker
         request = ctx.request_context.request
         given = request.headers.get("authorization", "") if request is not None else ""
-        reader = self.readers.by_token(given[7:] if given[:7].lower() == "bearer " else "")
+        reader = self.readers.by_header(given)
         if reader is None:
-            raise PermissionError("Invalid or missing API key: send Authorization: Bearer <key>")
+            raise PermissionError(REFUSED)
         return reader.filters(), Asker(reader.user, "mcp")
 
 
@@ -135,7 +136,7 @@ def _add_documents(server: MCPServer[Any], runtime: Runtime, filters: Filters | 
     for."""
     for doc_id, info in sorted(runtime.manifest.documents.items()):
         meta = info.get("meta", {})
-        if filters is not None and not filters.allows(flags(meta.get("groups") or ())):
+        if not may_read(meta, filters.groups if filters else None):
             continue
         server.add_resource(
             FunctionResource(
@@ -161,9 +162,8 @@ def bearer_guard(app: Any, readers: Readers) -> Any:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
             given = headers.get(b"authorization", b"").decode("latin-1")
-            token = given[7:] if given[:7].lower() == "bearer " else ""
-            if readers.by_token(token) is None:
-                body = b'{"error": "Invalid or missing API key: send Authorization: Bearer <key>"}'
+            if readers.by_header(given) is None:
+                body = json.dumps({"error": REFUSED}).encode()
                 await send(
                     {
                         "type": "http.response.start",

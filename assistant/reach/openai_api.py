@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from assistant.audit import Asker
 from assistant.errors import AssistantError, UserError
 from assistant.reach.turns import answer_content, conversation, sources_block
-from assistant.readers import Reader, Readers
+from assistant.readers import REFUSED, Reader, Readers
 from assistant.runtime import Runtime
 from assistant.service import ask_stream
 from assistant.types import Answer
@@ -97,11 +97,9 @@ def _key_check(readers: Readers) -> Any:
     request whose token is missing or unknown (unless the API is open)."""
 
     def authorised(request: Request) -> Reader:
-        given = request.headers.get("authorization", "")
-        token = given[7:] if given[:7].lower() == "bearer " else ""
-        reader = readers.by_token(token)
+        reader = readers.by_header(request.headers.get("authorization", ""))
         if reader is None:
-            raise HTTPException(401, "Invalid or missing API key: send Authorization: Bearer <key>")
+            raise HTTPException(401, REFUSED)
         return reader
 
     return authorised
