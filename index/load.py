@@ -193,8 +193,7 @@ def load_document(
     path: Path, root: Path, max_bytes: int | None = None, text: str | None = None
 ) -> Document:
     """Read one file and its metadata (sidecar <stem>.meta.json, or front matter, or inferred);
-    `text`: its extracted text, already kept beside the index (index/texts.py), so that it is not
-    extracted (or OCR'd) again."""
+    `text`: its text kept beside the index (index/texts.py), not extracted or OCR'd again."""
     if max_bytes is not None and path.stat().st_size > max_bytes:
         raise LoadError(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB is over the size limit")
     text, pages = (text, []) if text is not None else extract(path)
