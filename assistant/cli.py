@@ -22,7 +22,8 @@ from assistant.reach.commands import cmd_mcp, cmd_serve, cmd_token
 from index.offline import configure_offline
 
 EPILOG = """Environment: PP_STORE_DIR, PP_CORPUS_DIR, PP_CHROMA_HOST/PP_CHROMA_PORT (Chroma server),
-PP_EMBEDDERS (minilm,e5), PP_ANSWERER (auto|extractive|openai|openai-compatible|llamacpp),
+PP_EMBEDDERS (e5; minilm,e5 with the [minilm] extra),
+PP_ANSWERER (auto|extractive|openai|openai-compatible|llamacpp),
 OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, PP_LLAMACPP_MODEL. See README.md."""
 
 

@@ -4,6 +4,7 @@ retrievers."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,9 +186,12 @@ class HybridRetriever(BaseRetriever):
         works: dict[str, str] | None = None,
         reserve: int = 0,
         lexical: tuple[str, ...] = ("bm25",),
+        live: Callable[[dict[str, Any]], bool] | None = None,
     ) -> None:
         super().__init__()
         self.legs, self.k, self.rrf_k, self.weights = legs, k, rrf_k, weights or {}
+        # a record the index's manifest does not name yet (an ingest writing in place) is skipped
+        self.live = live or (lambda meta: True)
         self.works = works or {}  # doc_id -> one id shared by a document and its translations
         self.reserve, self.lexical = reserve, lexical
         self.last_leg_scores: dict[str, dict[str, float]] = {}
@@ -199,7 +203,8 @@ class HybridRetriever(BaseRetriever):
         leg_scores: dict[str, dict[str, float]] = {}
         for name, leg in self.legs.items():
             weight = self.weights.get(name, 1.0)
-            for rank, hit in enumerate(leg.retrieve(query_bundle)):
+            hits = [h for h in leg.retrieve(query_bundle) if self.live(h.node.metadata)]
+            for rank, hit in enumerate(hits):
                 cid = hit.node.node_id
                 nodes.setdefault(cid, hit.node)  # type: ignore[arg-type]
                 fused[cid] = fused.get(cid, 0.0) + weight / (self.rrf_k + rank + 1)

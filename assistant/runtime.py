@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from assistant.types import Passage, Similarity, Turn
 from index.access import may_read
 from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
 from index.generation import SENTENCES
+from index.inplace import is_live
 from index.keyword import KeywordIndex
 from index.language import ANALYZER_VERSION, cognate, detect_language, translit
 from index.offline import configure_offline
@@ -124,7 +126,7 @@ class Runtime:
         self.sentence_model = self.embedders[
             str(manifest.chunking.get("sentences", s.embedders[0]))
         ]
-        self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, gen))
+        self.keyword = KeywordIndex.load(keyword_dir(s.store_dir, manifest.keyword))
         self.knowledge = CorpusKnowledge.from_manifest(manifest)
         self._readers_knowledge: dict[tuple[str, ...], CorpusKnowledge] = {}
         self._works = self._link_translations(manifest)
@@ -191,9 +193,8 @@ class Runtime:
             self.keyword, self.fetch, s.candidates, lang, filters, expand
         )
         k = k or s.top_k
-        return HybridRetriever(
-            legs, k, s.rrf_k, works=self.works(), reserve=min(s.dense_reserve, k // 2)
-        )
+        reserve, live = min(s.dense_reserve, k // 2), partial(is_live, self.manifest.documents)
+        return HybridRetriever(legs, k, s.rrf_k, works=self.works(), reserve=reserve, live=live)
 
     def _by_language(self, filters: Filters | None) -> list[tuple[str, Filters]]:
         """(leg suffix, filters) for each language of the corpus the filters allow."""

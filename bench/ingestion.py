@@ -10,6 +10,7 @@ from typing import Any
 from assistant.settings import Settings
 from bench.plan import REAL_CORPUS, Plan, settings_for
 from bench.report import Row, median
+from index.config import IndexConfig
 
 
 def raw_encode_s(texts: list[str], settings: Settings) -> float:
@@ -117,12 +118,13 @@ def incremental(settings: Settings, label: str, repeats: int) -> Row:
 
 
 def ingestion(plan: Plan) -> list[Row]:
-    """Throughput runs, each followed (MiniLM only) by a re-ingest of its unchanged corpus."""
+    """Throughput runs, the shipped configuration's followed by a re-ingest of its unchanged
+    corpus."""
     rows: list[Row] = []
     for embedders, chunks in plan.ingest_runs:
         measured, settings = throughput(plan, embedders, chunks)
         rows += measured
-        if embedders == ("minilm",):
+        if embedders == IndexConfig().embedders:
             rows.append(
                 incremental(settings, f"{measured[0].data['chunks']} chunks", plan.repeats + 2)
             )
@@ -144,11 +146,12 @@ def add_one(plan: Plan, tier_settings: Settings, chunks: int) -> Row:
     (settings.corpus_dir / "added-document.txt").write_text(text, encoding="utf-8")
     report = ingest(settings.index)
     shutil.rmtree(folder, ignore_errors=True)
+    limit = 2.0 if chunks < 50_000 else 5.0  # the issue's targets at 10k and 100k
     return Row(
         "2 re-ingest",
-        f"one document added, {chunks / 1000:g}k chunks",
+        f"one document added, {chunks / 1000:g}k chunks (written in place)",
         f"{report.seconds:.1f} s, {report.embedded} embedded",
-        "—",
-        None,
-        {"seconds": report.seconds},
+        f"≤ {limit:g} s, only its own chunks",
+        report.seconds <= limit and report.added == ["added-document"] and not report.updated,
+        {"seconds": report.seconds, "embedded": report.embedded},
     )

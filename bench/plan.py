@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.settings import PROJECT_ROOT, Settings, load_settings
+from index.config import IndexConfig
 
 REAL_CORPUS = PROJECT_ROOT / "corpus"
 
@@ -28,9 +29,8 @@ class Plan:
     @property
     def ingest_runs(self) -> list[tuple[tuple[str, ...], int]]:
         """(embedders, chunks) of each real-pipeline throughput run."""
-        return (
-            [(("minilm",), 100)] if self.quick else [(("minilm",), 1000), (("minilm", "e5"), 200)]
-        )
+        shipped = IndexConfig().embedders
+        return [(shipped, 100)] if self.quick else [(shipped, 500), (("minilm", "e5"), 200)]
 
     @property
     def queries(self) -> int:
@@ -48,7 +48,7 @@ class Plan:
 
 
 def settings_for(
-    corpus: Path, store: Path, embedders: Sequence[str] = ("minilm", "e5")
+    corpus: Path, store: Path, embedders: Sequence[str] = IndexConfig().embedders
 ) -> Settings:
     """Default settings (no environment) on a given corpus and store, with the offline answerer."""
     return load_settings(

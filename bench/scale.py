@@ -232,7 +232,7 @@ def scale(plan: Plan, size: int) -> list[Row]:
     rows.append(incremental(settings, f"{stats['chunks']} chunks", plan.repeats))
     if size == ADD_ONE_AT and not plan.quick:
         rows.append(passive_row(size, worker("query", args, {"OMP_WAIT_POLICY": "PASSIVE"})))
-        rows.append(add_one(plan, settings, stats["chunks"]))
+    rows.append(add_one(plan, settings, stats["chunks"]))
     if "server" in result:
         rows.append(server_row(size, result))
     return rows

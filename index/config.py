@@ -17,7 +17,7 @@ class IndexConfig:
     chroma_host: str = ""  # a Chroma server ("chroma run"); empty = embedded store in store_dir
     chroma_port: int = 8000
     collection_prefix: str = "pp"  # collections are "<prefix>_<embedder>_g<generation>"
-    embedders: tuple[str, ...] = ("minilm", "e5")  # dense legs; see index/embed.py
+    embedders: tuple[str, ...] = ("e5",)  # dense legs; see index/embed.py (minilm: an extra)
     embed_batch: int = 32
     chunk_tokens: int = 160  # cl100k_base tokens per chunk (see docs/architecture.md)
     chunk_overlap: int = 1  # sentences repeated at the start of the next chunk

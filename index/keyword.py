@@ -10,33 +10,57 @@ import numpy as np
 
 from index.language import analyze, cognate
 
+Terms = dict[str, dict[str, list[str]]]  # doc_id -> chunk id -> analysed terms
+TERMS = "terms.json"
+
+
+def analysed(ids: list[str], texts: list[str], langs: list[str]) -> dict[str, list[str]]:
+    """Chunk id -> the shared analyser's terms of its text (a placeholder for an empty one)."""
+    return {cid: analyze(t, lang) or ["<empty>"] for cid, t, lang in zip(ids, texts, langs)}
+
 
 class KeywordIndex:
     """A BM25 index (bm25s) over chunk ids, saved in a folder of its own."""
 
-    def __init__(self, ids: list[str], model: object | None) -> None:
+    def __init__(self, ids: list[str], model: object | None, terms: Terms | None = None) -> None:
         self.ids = ids
         self.model = model
+        self.terms: Terms = terms or {}  # what was indexed, by document: kept for the next build
         self._prefixes: dict[str, list[str]] | None = None
         self._cognates: dict[str, list[str]] | None = None
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str], langs: list[str]) -> KeywordIndex:
+        """BM25 over the analysed texts (one document each: chunks of a store without their
+        documents' ids)."""
+        return cls.from_terms({"": analysed(ids, texts, langs)})
+
+    @classmethod
+    def from_terms(cls, terms: Terms) -> KeywordIndex:
+        """BM25 over chunks already analysed: doc_id -> chunk id -> terms."""
         import bm25s
 
+        ids = [cid for chunks in terms.values() for cid in chunks]
         if not ids:
             return cls([], None)
         model = bm25s.BM25()
-        model.index(
-            [analyze(t, lang) or ["<empty>"] for t, lang in zip(texts, langs)], show_progress=False
-        )
-        return cls(ids, model)
+        model.index([t for chunks in terms.values() for t in chunks.values()], show_progress=False)
+        return cls(ids, model, terms)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         if self.model is not None:
             self.model.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
         (folder / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+        (folder / TERMS).write_text(json.dumps(self.terms, ensure_ascii=False), encoding="utf-8")
+
+    @staticmethod
+    def saved_terms(folder: Path) -> Terms:
+        """The analysed chunks a saved index was built from (none for an older folder)."""
+        try:
+            return dict(json.loads((folder / TERMS).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return {}
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex:

@@ -6,15 +6,15 @@ and atomically, switches readers over. A crash at any point leaves the previous 
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index import generation, texts
+from index import generation, inplace, texts
 from index.config import IndexConfig
 from index.embed import EMBEDDER_INFO, Embedder
 from index.errors import UserError
@@ -24,6 +24,7 @@ from index.load import Document, LoadError, load_document
 from index.offline import configure_offline
 from index.plan import Plan, plan
 from index.prepare import Lines, Prepared, boilerplate, dropped, known_acronyms, prepare
+from index.report import IngestReport
 from index.store import Manifest, open_client
 
 # 2: boilerplate by repetition, PDF reflow, sentence vectors, mined acronyms; 3: sentences name
@@ -36,37 +37,6 @@ from index.store import Manifest, open_client
 # recorded (what a user's initialism stands for); 10: a line ending in an abbreviation runs on
 CLEANING_VERSION = 11
 ACCESS_VERSION = 1  # chunks and sentences carry access flags (index/access.py)
-
-
-@dataclass
-class IngestReport:
-    """What an ingest did, for the summary line and for tests."""
-
-    documents: int = 0
-    chunks: int = 0
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    embedded: int = 0  # chunks embedded (each counted once, whatever the number of dense legs)
-    vectors: int = 0  # vectors computed: chunks times legs, plus sentences
-    seconds: float = 0.0
-
-    def summary(self) -> str:
-        if not (self.added or self.updated or self.removed):
-            return (
-                f"Nothing to do: {self.documents} documents unchanged, {self.chunks} chunks, "
-                f"0 embeddings computed ({self.seconds:.2f} s)"
-            )
-        rate = self.embedded / self.seconds if self.seconds else 0.0
-        return (
-            f"Indexed {self.documents} documents ({len(self.added)} new, {len(self.updated)} "
-            f"changed, {len(self.removed)} removed, {len(self.unchanged)} unchanged), "
-            f"{self.chunks} chunks; embedded {self.embedded} chunks ({self.vectors} vectors "
-            "with "
-            f"the sentences) in {self.seconds:.1f} s ({rate:.1f} chunks/s)"
-        )
 
 
 @contextmanager
@@ -114,28 +84,57 @@ def ingest(
         chunking = chunking_config(config)
         rebuild = rebuild or old is None or _stale(old, wanted, chunking)
         client = open_client(config, create=True)
-        live = old.generation if old else -1
-        # a crashed run's leftovers go; readers may still use the previous generation
-        generation.drop_generations(client, config, keep={live, live - 1} if old else set())
-        base = Manifest() if rebuild or old is None else old
+        _drop_leftovers(client, config, old)
+        redo = set() if rebuild or old is None else inplace.pending(config.store_dir)
+        base = Manifest() if rebuild or old is None else _without(old, redo)
         changes = plan(config, base, rebuild)
         report.warnings += changes.warnings
         removed = [d for d in base.documents if d not in changes.hashes]
         prepared = _prepare_all(config, base, changes, report)
-        if old is not None and not (prepared or removed or rebuild):
+        if old is not None and not (prepared or removed or rebuild or redo):
             return _finish(report, old, started)
-        documents = {} if rebuild else dict(base.documents)
-        manifest = Manifest(wanted, chunking, documents, generation=live + 1)
+        manifest, in_place = _next_manifest(old, base, wanted, chunking, rebuild)
         _write_generation(
-            client, config, manifest, None if rebuild else old, prepared, removed, changes, report,
-            progress, embedders or {},
+            client, config, manifest, None if rebuild or old is None else base, prepared, removed,
+            changes, report, (progress, embedders or {}), redo if in_place else None,
         )  # fmt: skip
     return _finish(report, manifest, started)
 
 
+def _drop_leftovers(client: Any, config: IndexConfig, old: Manifest | None) -> None:
+    """A crashed run's collections and BM25 folders go; readers may still use the previous ones."""
+    live, words = (old.generation, old.keyword) if old else (-1, -1)
+    generation.drop_generations(
+        client, config, {live, live - 1} if old else set(), {words, words - 1}
+    )
+
+
+def _next_manifest(
+    old: Manifest | None,
+    base: Manifest,
+    wanted: dict[str, dict[str, Any]],
+    chunking: dict[str, Any],
+    rebuild: bool,
+) -> tuple[Manifest, bool]:
+    """The manifest to write, and whether the change goes into the live collections (the same
+    models) rather than a new generation beside them."""
+    in_place = old is not None and not rebuild and set(old.embedders) == set(wanted)
+    live, words = (old.generation, old.keyword) if old else (-1, -1)
+    documents = {} if rebuild else dict(base.documents)
+    gen = live if in_place else live + 1
+    return Manifest(wanted, chunking, documents, generation=gen, keyword=words + 1), in_place
+
+
+def _without(manifest: Manifest, doc_ids: set[str]) -> Manifest:
+    """The manifest less documents an unfinished ingest was writing: they are done again."""
+    documents = {d: v for d, v in manifest.documents.items() if d not in doc_ids}
+    return dataclasses.replace(manifest, documents=documents)
+
+
 def _stale(old: Manifest, wanted: dict[str, dict[str, Any]], chunking: dict[str, Any]) -> bool:
-    """The store was built with other embedders or other chunking: everything is embedded again."""
-    return set(old.embedders) != set(wanted) or old.chunking != chunking
+    """The store lacks a configured embedder, or was chunked otherwise: everything is embedded
+    again. A leg no longer configured is simply not copied into the next generation."""
+    return not set(wanted) <= set(old.embedders) or old.chunking != chunking
 
 
 def _write_generation(
@@ -147,24 +146,36 @@ def _write_generation(
     removed: list[str],
     changes: Plan,
     report: IngestReport,
-    progress: Progress | None,
-    embedders: Mapping[str, Embedder],
+    models: tuple[Progress | None, Mapping[str, Embedder]],
+    redo: set[str] | None,
 ) -> None:
-    """Write the new generation (copying unchanged documents from `base`), its keyword index and
-    the manifest that makes it live."""
-    report.vectors = generation.write(
-        client, config, manifest, base, prepared, removed, progress, embedders
-    )
+    """Write the changes into the live collections (`redo`: documents an unfinished ingest left)
+    or a new generation (copying unchanged documents from `base`), then the keyword index and the
+    manifest that makes them live."""
+    progress, embedders = models
+    if redo is not None:
+        touched = sorted(redo | set(removed) | {p.doc.doc_id for p in prepared})
+        inplace.begin(config.store_dir, touched)
+        report.vectors = generation.write_in_place(
+            client, config, manifest, touched, prepared, (progress, embedders, changes.hashes)
+        )
+    else:
+        report.vectors = generation.write(
+            client, config, manifest, base, prepared, removed, progress, embedders, changes.hashes
+        )
     _record(manifest, prepared, changes.hashes, removed, config, report)
     for p in prepared:
         texts.save(config.store_dir, changes.hashes[p.doc.doc_id], p.doc.text)
-    generation.build_keyword_index(client, config, manifest)
+    fresh = None if base is None else {p.doc.doc_id for p in prepared} | (redo or set())
+    generation.build_keyword_index(client, config, manifest, fresh)
     previous = {str(d["sha256"]) for d in (base.documents.values() if base else ())}
     manifest.save(config.store_dir)
+    inplace.finish(config.store_dir)
     texts.prune(
         config.store_dir, previous | {str(d["sha256"]) for d in manifest.documents.values()}
     )
-    generation.drop_generations(client, config, keep={manifest.generation, manifest.generation - 1})
+    gen, words = manifest.generation, manifest.keyword
+    generation.drop_generations(client, config, {gen, gen - 1}, {words, words - 1})
 
 
 def _wanted_embedders(config: IndexConfig) -> dict[str, dict[str, Any]]:

@@ -76,7 +76,8 @@ class Manifest:
     )  # doc_id -> {sha256, chunks, ...}
     version: int = LAYOUT_VERSION
     updated_at: str = ""
-    generation: int = 0  # the live collections and BM25 folder
+    generation: int = 0  # the live collections
+    keyword: int = 0  # the live BM25 folder: a new one for every ingest that changes something
 
     @staticmethod
     def stamp(store_dir: Path) -> float:
@@ -101,6 +102,7 @@ class Manifest:
                 "needs "
                 f"{LAYOUT_VERSION}: run 'python -m assistant ingest --rebuild'"
             )
+        data.setdefault("keyword", data.get("generation", 0))  # one number for both before
         return cls(
             **{
                 k: data[k]
@@ -111,6 +113,7 @@ class Manifest:
                     "version",
                     "updated_at",
                     "generation",
+                    "keyword",
                 )
                 if k in data
             }
@@ -125,6 +128,7 @@ class Manifest:
             "version": self.version,
             "updated_at": self.updated_at,
             "generation": self.generation,
+            "keyword": self.keyword,
             "embedders": self.embedders,
             "chunking": self.chunking,
             "documents": self.documents,

@@ -58,7 +58,7 @@ def runtime(indexed: Settings, open_runtime: OpenRuntime) -> Runtime:
 
 @pytest.fixture(scope="session")
 def indexed(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder]) -> Settings:
-    """The real corpus ingested once into a session store, with both dense legs."""
+    """The real corpus ingested once into a session store, with the default dense legs."""
     from index.pipeline import ingest
 
     root = tmp_path_factory.mktemp("indexed")

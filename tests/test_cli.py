@@ -146,3 +146,23 @@ def test_chat_prints_the_checked_answer_then_its_sources_and_keeps_the_conversat
     assert "1 January 2018" in answer and "\n[1] " in answer  # text, then its sources
     assert "---" not in answer  # the offline answer streams exactly what it finally says
     assert "(conversation cleared)" in out
+
+
+def test_the_default_configuration_answers_without_torch(indexed: Settings) -> None:
+    """The shipped dense leg (multilingual e5, numpy only) answers with no torch, sentence-
+    transformers or transformers imported: the default install does not need them."""
+    probe = (
+        "import sys; from assistant.cli import main; "
+        "code = main(['ask', 'When was PP DATA officially launched?', *sys.argv[1:]]); "
+        "heavy = sorted({'torch', 'sentence_transformers', 'transformers'} & set(sys.modules)); "
+        "print('HEAVY', heavy); sys.exit(code)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *_args(indexed)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "1 January 2018" in out.stdout and "HEAVY []" in out.stdout

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
 from assistant.errors import UserError
+from assistant.runtime import Runtime
+from assistant.service import ask
 from assistant.settings import Settings
+from index import generation, inplace
 from index.pipeline import ingest
 from index.store import Manifest, collection_name, get_collection, open_client
 
@@ -50,6 +54,95 @@ def test_changed_document_is_reembedded_and_removed_one_deleted(small_corpus: Se
     after = _ids(small_corpus)
     assert not any(i.startswith("mvcr-european-migration-network-en#") for i in after)
     assert any(i.startswith("pp-data-project-en#") for i in before & after)
+
+
+@pytest.mark.slow
+def test_dropping_a_dense_leg_embeds_nothing_again(small_corpus: Settings) -> None:
+    """A store built with MiniLM and e5 (the old default) serves an e5-only configuration as it is,
+    and the next change writes the e5 leg only."""
+    ingest(replace(small_corpus, embedders=("minilm", "e5")).index)
+    e5 = replace(small_corpus, embedders=("e5",))
+    assert ingest(e5.index).embedded == 0
+    assert "2018" in ask("When was PP DATA officially launched?", runtime=Runtime(e5)).text
+    (e5.corpus_dir / "note.txt").write_text(
+        "Visa note\n\nThe consulate in Tbilisi opened on 3 May 2021.\n", encoding="utf-8"
+    )
+    report = ingest(e5.index)
+    manifest = Manifest.load(e5.store_dir)
+    assert manifest is not None and set(manifest.embedders) == {"e5"}
+    assert 0 < report.embedded < 10  # the new note's chunk and sentences only
+    assert "3 May 2021" in ask("When did the consulate in Tbilisi open?", runtime=Runtime(e5)).text
+
+
+def test_an_added_document_is_written_into_the_live_collections(
+    small_corpus: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing of the unchanged documents is copied, embedded or analysed again: the keyword index
+    reuses their analysed chunks from its previous folder."""
+    ingest(small_corpus.index)
+    analysed: list[str] = []
+    real = generation.analysed
+    monkeypatch.setattr(
+        generation, "analysed", lambda ids, *a: analysed.extend(ids) or real(ids, *a)
+    )
+    before = Manifest.load(small_corpus.store_dir)
+    assert before is not None
+    (small_corpus.corpus_dir / "note.txt").write_text(
+        "Visa note\n\nThe consulate in Tbilisi opened on 3 May 2021.\n", encoding="utf-8"
+    )
+    report = ingest(small_corpus.index)
+    after = Manifest.load(small_corpus.store_dir)
+    assert after is not None and report.added == ["note"] and report.embedded == 1
+    assert after.generation == before.generation and after.keyword == before.keyword + 1
+    assert len(_ids(small_corpus)) == sum(int(d["chunks"]) for d in after.documents.values())
+    assert not (small_corpus.store_dir / inplace.JOURNAL).exists()
+    assert analysed == ["note#0"]
+    runtime = Runtime(small_corpus)
+    assert len(runtime.keyword.ids) == len(_ids(small_corpus))
+    assert "3 May 2021" in ask("When did the consulate in Tbilisi open?", runtime=runtime).text
+
+
+def test_an_interrupted_in_place_write_is_never_mixed_in_and_is_redone(
+    small_corpus: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash after some records were written: readers never see the unfinished documents' new
+    records (the changed one is missing, not mixed); the next ingest redoes both, even though the
+    changed file went back to its indexed text meanwhile."""
+    ingest(small_corpus.index)
+    path = small_corpus.corpus_dir / "pp-data-project-en.txt"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "\n\nPP DATA also ran a summer school in Yerevan.\n", "utf-8")
+    note = small_corpus.corpus_dir / "note.txt"
+    note.write_text("Visa note\n\nThe consulate in Tbilisi opened on 3 May 2021.\n", "utf-8")
+    real = generation.embed
+
+    def crash(prepared: list[Any], *args: Any) -> int:
+        real(prepared, *args)
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(generation, "embed", crash)
+    with pytest.raises(RuntimeError, match="power cut"):
+        ingest(small_corpus.index)
+    monkeypatch.setattr(generation, "embed", real)
+    assert inplace.pending(small_corpus.store_dir) == {"note", "pp-data-project-en"}
+    runtime = Runtime(small_corpus)
+    assert set(runtime.manifest.documents) == {
+        "pp-data-project-en",
+        "mvcr-european-migration-network-en",
+    }
+    seen = " ".join(p.text for p in runtime.search("consulate in Tbilisi summer school Yerevan"))
+    assert "Tbilisi" not in seen and "Yerevan" not in seen
+    path.write_text(original, encoding="utf-8")  # back to the indexed text
+    note.unlink()
+    report = ingest(small_corpus.index)
+    assert report.added == ["pp-data-project-en"] and report.removed == []
+    final = Manifest.load(small_corpus.store_dir)
+    assert final is not None and set(final.documents) == set(runtime.manifest.documents)
+    assert len(_ids(small_corpus)) == sum(int(d["chunks"]) for d in final.documents.values())
+    assert not inplace.pending(small_corpus.store_dir)
+    assert (
+        "2018" in ask("When was PP DATA officially launched?", runtime=Runtime(small_corpus)).text
+    )
 
 
 def test_bad_files_are_skipped_and_the_rest_indexed(small_corpus: Settings) -> None:

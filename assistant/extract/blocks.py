@@ -6,16 +6,23 @@ from __future__ import annotations
 
 import re
 
-from assistant.evidence import Evidence, sentences
+from assistant.evidence import Evidence, instruction_like, sentences
 from assistant.types import Passage
 from assistant.verify import quantities
 
 
 def _doc_sentences(best: Evidence, passages: list[Passage]) -> tuple[list[Evidence], int]:
     """The sentences of best's document in any retrieved chunk, in source order, and best's
-    index."""
+    index; an order to the assistant in the document is never read on into ('Ignore previous
+    instructions …')."""
     doc = best.passage.doc_id
-    by_start = {e.start: e for p in passages if p.doc_id == doc for e in sentences(p)}
+    by_start = {
+        e.start: e
+        for p in passages
+        if p.doc_id == doc
+        for e in sentences(p)
+        if not instruction_like(e.text)
+    }
     by_start[best.start] = best
     ordered = [by_start[k] for k in sorted(by_start)]
     return ordered, ordered.index(best)

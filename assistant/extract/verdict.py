@@ -31,11 +31,31 @@ def decide(question: str, lang: str, best: Evidence, wording: float, names: floa
     m = _ANSWER_WORD.match(text)
     if m and wording >= 0.3:
         return fold(m.group(1)) in _YES
-    if wording < 0.4 or names < 1.0:
+    if wording < 0.4 or names < 1.0 or not _states_names(question, lang, best):
         return None
     if _denies_asked_term(question, text) or _excepts_asked_name(question, text):
         return False
     return negated(question, lang) == negated(text, best.passage.language or lang)
+
+
+def _states_names(question: str, lang: str, best: Evidence) -> bool:
+    """In the question's language, the sentence itself writes every name the question asks about:
+    each word of it, or its initials ('European Migration Network' as 'EMN'). 'Is the Training
+    Academy run by the European Commission?' is not decided by a sentence on the Academy that does
+    not name the Commission. An acronym of the question is left to the features, which know its
+    expansions."""
+    if (best.passage.language or lang) != lang:
+        return True  # names are spelled otherwise in another language: the features judged them
+    words = re.findall(r"\w+", best.text)
+    said = {_key(w) for w in words}
+    for name in re.findall(r"(?<=\w )((?:[A-ZÀ-ŽА-ЯЁ]\w+ )*[A-ZÀ-ŽА-ЯЁ]\w+)", question):
+        parts = name.split()
+        if len(parts) == 1 and name.isupper():
+            continue
+        initials = "".join(w[0] for w in parts).upper()
+        if not all(_key(w) in said for w in parts) and not (len(parts) > 1 and initials in words):
+            return False
+    return True
 
 
 def _denies_asked_term(question: str, text: str) -> bool:
