@@ -21,6 +21,7 @@ from assistant.settings import Settings
 from bench.ingestion import incremental, timed_ingest
 from bench.plan import REAL_CORPUS, Plan, settings_for
 from bench.report import Row, median
+from index.config import IndexConfig
 from index.embed import Embedder
 
 
@@ -148,7 +149,8 @@ def _speed_rows(
         Row(
             "4 vs plain",
             "ingest time, real corpus",
-            f"ours {ours_s:.1f} s ({chunks} chunks, minilm+e5, BM25) vs plain "
+            f"ours {ours_s:.1f} s ({chunks} chunks, {'+'.join(IndexConfig().embedders)} with "
+            "sentence vectors, BM25) vs plain "
             f"{median([p.seconds for p in plains]):.1f} s "
             f"({plain.chunks} chunks, minilm)",
             "—",

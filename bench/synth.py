@@ -18,7 +18,7 @@ from index.chunk import Chunk
 from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
 from index.generation import SENTENCES, sentence_embedder, sentence_id
-from index.keyword import KeywordIndex
+from index.keyword import KeywordIndex, Terms, analysed
 from index.language import split_sentences
 from index.load import Document, iter_corpus, load_document
 from index.pipeline import chunking_config
@@ -26,7 +26,7 @@ from index.plan import fingerprint
 from index.prepare import Lines, boilerplate, dropped, prepare
 from index.store import Manifest, collection_name, get_collection, keyword_dir, open_client
 
-SYNTH_VERSION = 2  # bump when the recombination changes, so cached tier stores are rebuilt
+SYNTH_VERSION = 3  # bump when the recombination changes, so cached tier stores are rebuilt
 Built = list[tuple[Document, list[Chunk]]]
 
 
@@ -177,11 +177,11 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
         timings[f"{name}_s"] = round(time.perf_counter() - started, 1)
         timings[f"{name}_sentences_embedded"] = vectors.computed
     started = time.perf_counter()
-    KeywordIndex.build(
-        [c.chunk_id for _, c in flat],
-        [c.text for _, c in flat],
-        [str(d.meta.get("language") or "en") for d, _ in flat],
-    ).save(keyword_dir(settings.store_dir, 0))
+    terms: Terms = {}  # by document, as ingest keeps them for the next incremental build
+    for d, c in flat:
+        lang = str(d.meta.get("language") or "en")
+        terms.setdefault(d.doc_id, {}).update(analysed([c.chunk_id], [c.text], [lang]))
+    KeywordIndex.from_terms(terms).save(keyword_dir(settings.store_dir, 0))
     timings["bm25_s"] = round(time.perf_counter() - started, 1)
     _manifest(settings, built).save(settings.store_dir)
     return timings

@@ -28,6 +28,14 @@ def gold_cases() -> list[dict[str, Any]]:
 
 
 def peak_rss_mib() -> float:
+    """This process's own high-water mark (VmHWM). Linux keeps ru_maxrss across exec, so a worker
+    started by a bench that has loaded big models would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
