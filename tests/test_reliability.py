@@ -196,6 +196,18 @@ def test_chroma_server_mode_end_to_end(
     assert (
         not answer.abstained and answer.citations[0].doc_id == "mvcr-european-migration-network-en"
     )
+    # an added and a removed document are written in place on the server too
+    (settings.corpus_dir / "note.txt").write_text(
+        "Visa note\n\nThe consulate in Tbilisi opened on 3 May 2021.\n", encoding="utf-8"
+    )
+    (settings.corpus_dir / "mvcr-european-migration-network-en.txt").unlink()
+    report = ingest(settings.index)
+    assert report.added == ["note"] and report.removed == ["mvcr-european-migration-network-en"]
+    runtime = open_runtime(settings)
+    assert runtime.primary.count() == sum(
+        int(d["chunks"]) for d in runtime.manifest.documents.values()
+    )
+    assert "3 May 2021" in ask("When did the consulate in Tbilisi open?", runtime=runtime).text
 
 
 def test_chroma_server_down_is_one_clear_error(small_corpus: Settings) -> None:
