@@ -13,6 +13,7 @@ refused, each counted once. Blind sets are never read.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import re
@@ -24,7 +25,7 @@ import numpy as np
 
 from assistant.answerers.extractive import ExtractiveAnswerer, usable
 from assistant.context import gather_passages
-from assistant.extract.features import FEATURES
+from assistant.extract.features import FEATURES, NOT_RANKING, NOT_REFUSING
 from assistant.extract.model import MODEL_FILE, AnswerModel, load_model
 from assistant.question import analyse
 from assistant.runtime import Runtime
@@ -108,9 +109,11 @@ def fit_ranker(cases: list[Case], l2: float = 0.1) -> np.ndarray:
     )
 
 
-def _outcomes(cases: list[Case], w: np.ndarray, extra: float) -> list[tuple[float, float, bool]]:
-    """Per case: the best score, the share of facts stated by the answer it would give,
-    answerable?"""
+def _outcomes(
+    cases: list[Case], w: np.ndarray, extra: float, refusal: np.ndarray | None = None
+) -> list[tuple[float, float, bool]]:
+    """Per case: the best refusal score (of `refusal`, else of the ranking weights), the share of
+    facts stated by the answer it would give, answerable?"""
     out = []
     for c in cases:
         if not len(c.x):
@@ -120,7 +123,8 @@ def _outcomes(cases: list[Case], w: np.ndarray, extra: float) -> list[tuple[floa
         order = np.argsort(-z)
         shown = [i for i in order[: c.limit] if z[i] >= z[order[0]] - extra]
         recall = float(c.facts[shown].any(axis=0).mean()) if c.facts.shape[1] else 0.0
-        out.append((float(z[order[0]]), recall, c.answerable))
+        best = float(z[order[0]]) if refusal is None else float(np.max(c.x @ refusal))
+        out.append((best, recall, c.answerable))
     return out
 
 
@@ -162,6 +166,26 @@ class Fitted:
     weights: np.ndarray
     threshold: float
     extra: float
+    refusal: np.ndarray | None = None  # the refusal score's weights (None: the ranking weights)
+
+
+def without(cases: list[Case], names: frozenset[str]) -> list[Case]:
+    """The cases with these features zeroed: a score fitted on them gives them no weight."""
+    idx = [FEATURES.index(n) for n in names]
+    out = []
+    for c in cases:
+        x = c.x.copy()
+        x[:, idx] = 0.0
+        out.append(dataclasses.replace(c, x=x))
+    return out
+
+
+def fit_split(cases: list[Case], l2: float = 0.1) -> Fitted:
+    """The ranking score fitted without NOT_RANKING, and the refusal score with its threshold fitted
+    without NOT_REFUSING (assistant/extract/features.py says why); each fitted as `fit` does."""
+    ranking = fit(without(cases, NOT_RANKING), l2)
+    refusing = fit(without(cases, NOT_REFUSING), l2)
+    return Fitted(ranking.weights, refusing.threshold, ranking.extra, refusing.weights)
 
 
 def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
@@ -187,7 +211,7 @@ def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
 
 def figures(cases: list[Case], f: Fitted) -> dict[str, float]:
     """What the evaluation would count, approximately: facts stated, refusals on both sides."""
-    out = _outcomes(cases, f.weights, f.extra)
+    out = _outcomes(cases, f.weights, f.extra, f.refusal)
     ans = [(z, r) for z, r, a in out if a]
     una = [z for z, _, a in out if not a]
     return {
@@ -206,7 +230,7 @@ def cross_validate(cases: list[Case], folds: int, l2: float) -> dict[str, float]
     for k in range(folds):
         test = [cases[i] for n, i in enumerate(order) if n % folds == k]
         train = [cases[i] for n, i in enumerate(order) if n % folds != k]
-        for key, value in figures(test, fit(train, l2)).items():
+        for key, value in figures(test, fit_split(train, l2)).items():
             totals[key] = totals.get(key, 0.0) + value * (1 if key == "cases" else len(test))
     n = totals.pop("cases")
     return {k: round(v / n, 3) for k, v in totals.items()} | {"cases": int(n)}
@@ -225,6 +249,7 @@ def _write(f: Fitted, cv: dict[str, float], l2: float) -> None:
     model = AnswerModel(
         tuple(map(float, f.weights)),
         f.threshold,
+        tuple(map(float, f.refusal)) if f.refusal is not None else (),
         f.extra,
         f.extra * 2,
         meta={
@@ -256,13 +281,14 @@ def main() -> None:
     for qset in training_sets():
         cases += collect(qset, Runtime(settings_for(qset.corpus, base)))
     cv = cross_validate(cases, args.folds, args.l2)
-    f = fit(cases, args.l2)
+    f = fit_split(cases, args.l2)
     report = {
         "cross_validated": cv,
         "fitted": figures(cases, f),
         "threshold": round(f.threshold, 3),
         "extra": f.extra,
         "weights": dict(zip(FEATURES, np.round(f.weights, 3).tolist())),
+        "refusal": dict(zip(FEATURES, np.round(f.refusal if f.refusal is not None else [], 3))),
     }
     print(json.dumps(report, indent=1))
     if args.write:

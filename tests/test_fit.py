@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 
-from assistant.extract.features import FEATURES
+from assistant.extract.features import FEATURES, NOT_RANKING, NOT_REFUSING
 from assistant.extract.model import MODEL_FILE, load_model
-from evals.fit import MAX_FALSE_REFUSALS, Case, fit, fit_ranker, policy_threshold
+from evals.fit import MAX_FALSE_REFUSALS, Case, fit, fit_ranker, fit_split, policy_threshold
 from evals.sets import SETS
 
 
@@ -61,3 +61,17 @@ def test_policy_threshold_refuses_at_most_the_allowed_share() -> None:
     t = policy_threshold(outcomes)
     refused = sum(z < t for z, _, a in outcomes if a) / 20
     assert refused <= MAX_FALSE_REFUSALS and t > 0
+
+
+def test_the_split_fit_keeps_each_score_off_the_features_it_may_not_use() -> None:
+    """The ranking score never weighs NOT_RANKING, the refusal score never NOT_REFUSING, even where
+    those features would mark the answer."""
+    cases = _cases(90)
+    marked = [FEATURES.index(n) for n in NOT_RANKING | NOT_REFUSING]
+    for c in cases:
+        if c.answerable:
+            c.x[2, marked] += 3.0
+    f = fit_split(cases)
+    assert f.refusal is not None and f.weights[0] > 1.0 and f.refusal[0] > 1.0
+    assert all(f.weights[FEATURES.index(n)] == 0.0 for n in NOT_RANKING)
+    assert all(f.refusal[FEATURES.index(n)] == 0.0 for n in NOT_REFUSING)

@@ -102,9 +102,11 @@ class ExtractiveAnswerer:
         return sorted(out, key=lambda s: -s.z)
 
     def ranked(self, q: Question, lang: str, passages: list[Passage]) -> tuple[list[Scored], float]:
-        """The usable candidates best first, and the best one's score (-99 when none is usable)."""
+        """The usable candidates best first, and the best refusal score among them (-99 when none
+        is usable)."""
         ok = [s for s in self.score(q, lang, passages) if usable(q, s, lang, self._knowledge)]
-        return ok, ok[0].z if ok else -99.0
+        rows = np.stack([s.row for s in ok]) if ok else np.zeros((0, 0))
+        return ok, self.model.evidence(rows)
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
         q = analyse(question, lang)

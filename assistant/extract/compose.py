@@ -105,7 +105,7 @@ def compose(
         leads.append(citations[-len(texts)])
         parts.append("\n".join(texts))
     if bullets and len(parts) > 1:
-        parts = [p if p.startswith(("-", "–", "•")) else f"- {p}" for p in parts]
+        parts = [p if p.startswith(_BULLETS) or _heads_items(p) else f"- {p}" for p in parts]
     conflict = conflict_line(groups, leads, lang, slot)
     if conflict:
         parts.append(conflict)
@@ -120,6 +120,16 @@ def compose(
         citations=tuple(citations),
         evidence_score=evidence,
     )
+
+
+_BULLETS = ("-", "–", "•")
+
+
+def _heads_items(part: str) -> bool:
+    """A heading with its items ('Strategic Group' over '- Joint management body …'): the heading
+    stands as the label of its bullets, never as a bullet of its own."""
+    lines = part.split("\n")
+    return len(lines) > 1 and lines[1].startswith(_BULLETS)
 
 
 def _preface(groups: list[list[Evidence]], lang: str) -> tuple[str, int]:

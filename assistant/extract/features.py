@@ -25,8 +25,17 @@ FEATURES = (
     "lex", "lex_ctx", "topic", "names", "hard_names", "figures_own", "slot_q", "slot_ok",
     "slot_miss", "slot_near", "counted_near", "event_clash", "novel_name", "rank", "fragment",
     "length", "list_intro", "specific_intro", "defines", "bias",
+    "foreign", "foreign_sim_z",  # a sentence in another language than the question's
+    "event_said",  # the sentence itself names the asked event ('launched', 'ended')
 )
 # fmt: on
+# What each score may use (evals/fit.py fits the two on the training sets). Which sentence answers:
+# not its length, a property of the sentence alone (with it the Russian "when was the Joint
+# Declaration signed?" chose a shorter sentence about a budget). Whether to answer at all: not that
+# the best sentence is in another language (that lifts foreign sentences for ranking, and with it
+# near-misses in another language were answered).
+NOT_RANKING = frozenset({"length"})
+NOT_REFUSING = frozenset({"foreign", "foreign_sim_z"})
 _IDX = {f: i for i, f in enumerate(FEATURES)}
 _START = r"start|begin|began|commenc|launch|found|establish|inaugurat|set up|zahaj|zalo|vznik|spust"
 _END = r"ended|finish|conclu|terminat|expir|complet|closed|skonc|ukonc|dokonc|законч|заверш|окончен"
@@ -105,6 +114,13 @@ def _topic(a: Asked, where: frozenset[str], idf: dict[str, float]) -> float:
     return sum(v for v, hit in rare if hit) / total if total else 1.0
 
 
+def _event_said(q: Question, text: str) -> float:
+    """A question about a start or an end: the sentence itself says one of its words."""
+    if not q.event:
+        return 0.0
+    return float(bool(re.search(_START if q.event == "start" else _END, fold(text))))
+
+
 def _event_clash(q: Question, text: str) -> float:
     if not q.event:
         return 0.0
@@ -136,8 +152,29 @@ def features(a: Asked, pool: list[Candidate], knowledge: CorpusKnowledge) -> np.
         ]
         for i in range(len(pool))
     ]
-    out = np.asarray([[*e, *r] for e, r in zip(extra, rows)], dtype=np.float64)
+    within = _within_language(pool, sims)
+    foreign = [[*_foreign(a, c, z), _event_said(a.question, c.text)] for c, z in zip(pool, within)]
+    out = np.asarray([[*e, *r, *o] for e, r, o in zip(extra, rows, foreign)], dtype=np.float64)
     return out.reshape(len(pool), len(FEATURES))
+
+
+def _within_language(pool: list[Candidate], sims: np.ndarray) -> list[float]:
+    """Each sentence's meaning score as a z-score among the sentences of its own language (scores
+    across languages run lower, so a foreign sentence is compared with its peers)."""
+    out = [0.0] * len(pool)
+    for lang in {c.language for c in pool}:
+        idx = [i for i, c in enumerate(pool) if c.language == lang]
+        group = sims[idx]
+        spread = float(group.std()) or 1.0
+        for i in idx:
+            out[i] = float((sims[i] - group.mean()) / spread)
+    return out
+
+
+def _foreign(a: Asked, c: Candidate, sim_z: float) -> list[float]:
+    """For a sentence in another language than the question: that it is, and its meaning score
+    among its language's sentences (the wording features say little there); zeros else."""
+    return [0.0, 0.0] if c.language == a.lang else [1.0, sim_z]
 
 
 def _row(a: Asked, c: Candidate, knowledge: CorpusKnowledge, idf: dict[str, float]) -> list[float]:

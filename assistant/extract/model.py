@@ -1,5 +1,6 @@
 """The fitted scorer of candidate sentences: one linear score over the features ranks a question's
-candidates, and the best one's score decides whether to answer at all. Fitted by `python -m
+candidates, and a second one (the refusal score, fitted on its own subset of the features) decides,
+by the best candidate's value, whether to answer at all. Fitted by `python -m
 evals.fit` on training sets only, for what the evaluation measures (facts stated, unanswerable
 questions refused); the file records which sets were used and the cross-validated figures."""
 
@@ -15,7 +16,7 @@ import numpy as np
 from assistant.extract.features import FEATURES
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_model.json"
-_KEYS = ("features", "weights", "threshold", "extra", "broad_extra")
+_KEYS = ("features", "weights", "refusal", "threshold", "extra", "broad_extra")
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class AnswerModel:
     """Weights per feature and the decision thresholds (on the score scale)."""
 
     weights: tuple[float, ...]
-    threshold: float = 0.0  # the best sentence's score below which the answer abstains
+    threshold: float = 0.0  # the best refusal score below which the answer abstains
+    refusal: tuple[float, ...] = ()  # weights of the refusal score (none: the ranking score's)
     extra: float = 1.0  # a further sentence scores at most this much below the best one
     broad_extra: float = 2.0  # the same for broad and list questions, which gather several parts
     meta: dict[str, object] = field(default_factory=dict, compare=False)
@@ -38,10 +40,18 @@ class AnswerModel:
         """The candidates' scores (higher is more likely the answer)."""
         return x @ np.asarray(self.weights, dtype=np.float64)
 
+    def evidence(self, x: np.ndarray) -> float:
+        """The best candidate's refusal score (-99 without candidates): compared with
+        `threshold`."""
+        if not len(x):
+            return -99.0
+        return float(np.max(x @ np.asarray(self.refusal or self.weights, dtype=np.float64)))
+
     def to_json(self) -> dict[str, object]:
         return {
             "features": list(FEATURES),
             "weights": [round(w, 5) for w in self.weights],
+            **({"refusal": [round(w, 5) for w in self.refusal]} if self.refusal else {}),
             "threshold": round(self.threshold, 5),
             "extra": self.extra,
             "broad_extra": self.broad_extra,
@@ -58,6 +68,7 @@ def load_model(path: Path = MODEL_FILE) -> AnswerModel:
     return AnswerModel(
         tuple(map(float, data["weights"])),
         float(data["threshold"]),
+        tuple(map(float, data.get("refusal", ()))),
         float(data["extra"]),
         float(data["broad_extra"]),
         {k: v for k, v in data.items() if k not in _KEYS},

@@ -50,7 +50,7 @@ def select(
     if q.broad and len(lead) == 1:
         lead = section(first, passages, max_sentences + 2)
     if q.specific and not q.listing:
-        groups, differing = _with_values(lead, ranked, links, best.z - model.extra)
+        groups, differing = _with_values(q, lead, ranked, links, best.z - model.extra)
         return _with_other_slots(q, groups, differing, ranked, best.z - model.extra), differing
     margin = model.broad_extra if q.broad or q.listing else model.extra
     limit = max_sentences + (2 if q.broad or q.listing else 0)
@@ -58,14 +58,23 @@ def select(
 
 
 def _with_values(
-    lead: list[Evidence], ranked: list[Scored], links: dict[str, set[str]], floor: float
+    q: Question,
+    lead: list[Evidence],
+    ranked: list[Scored],
+    links: dict[str, set[str]],
+    floor: float,
 ) -> tuple[list[list[Evidence]], bool]:
-    """The lead, the next best sentence when close, and another document's value of the same
-    thing."""
+    """The lead, the next best sentence when close and it says what was asked (a date for 'when'),
+    and another document's value of the same thing."""
     seen = {(e.passage.doc_id, e.start) for e in lead}
     other = _differing(ranked[0], ranked, links)
     more = [
-        s for s in ranked[1:2] if s is not other and s.z >= floor and s.candidate.key() not in seen
+        s
+        for s in ranked[1:2]
+        if s is not other
+        and s.z >= floor
+        and s.candidate.key() not in seen
+        and fills(q, s.candidate.text)
     ]
     if other is not None and other.candidate.key() not in seen:
         more.append(other)  # last: compose compares it with the best one
