@@ -30,12 +30,6 @@ class KeywordIndex:
         self._cognates: dict[str, list[str]] | None = None
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str], langs: list[str]) -> KeywordIndex:
-        """BM25 over the analysed texts (one document each: chunks of a store without their
-        documents' ids)."""
-        return cls.from_terms({"": analysed(ids, texts, langs)})
-
-    @classmethod
     def from_terms(cls, terms: Terms) -> KeywordIndex:
         """BM25 over chunks already analysed: doc_id -> chunk id -> terms."""
         import bm25s

@@ -114,19 +114,25 @@ def _topic(a: Asked, where: frozenset[str], idf: dict[str, float]) -> float:
     return sum(v for v, hit in rare if hit) / total if total else 1.0
 
 
-def _event_said(q: Question, text: str) -> float:
-    """A question about a start or an end: the sentence itself says one of its words."""
+def _events(q: Question, text: str) -> tuple[bool, bool]:
+    """For a question about a start or an end: whether the sentence says a word of the asked event,
+    and whether it says one of the other (both False for any other question)."""
     if not q.event:
-        return 0.0
-    return float(bool(re.search(_START if q.event == "start" else _END, fold(text))))
+        return False, False
+    folded = fold(text)
+    mine, other = (_START, _END) if q.event == "start" else (_END, _START)
+    return bool(re.search(mine, folded)), bool(re.search(other, folded))
+
+
+def _event_said(q: Question, text: str) -> float:
+    """The sentence itself says a word of the asked event ('launched' in 'when was X launched?')."""
+    return float(_events(q, text)[0])
 
 
 def _event_clash(q: Question, text: str) -> float:
-    if not q.event:
-        return 0.0
-    folded = fold(text)
-    mine, other = (_START, _END) if q.event == "start" else (_END, _START)
-    return float(bool(re.search(other, folded)) and not re.search(mine, folded))
+    """The sentence says the other event and not the asked one ('when did it end' by a start)."""
+    mine, other = _events(q, text)
+    return float(other and not mine)
 
 
 def features(a: Asked, pool: list[Candidate], knowledge: CorpusKnowledge) -> np.ndarray:
@@ -153,8 +159,8 @@ def features(a: Asked, pool: list[Candidate], knowledge: CorpusKnowledge) -> np.
         for i in range(len(pool))
     ]
     within = _within_language(pool, sims)
-    foreign = [[*_foreign(a, c, z), _event_said(a.question, c.text)] for c, z in zip(pool, within)]
-    out = np.asarray([[*e, *r, *o] for e, r, o in zip(extra, rows, foreign)], dtype=np.float64)
+    tail = [[*_foreign(a, c, z), _event_said(a.question, c.text)] for c, z in zip(pool, within)]
+    out = np.asarray([[*e, *r, *t] for e, r, t in zip(extra, rows, tail)], dtype=np.float64)
     return out.reshape(len(pool), len(FEATURES))
 
 
