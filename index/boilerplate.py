@@ -2,10 +2,10 @@
 notices, "Print | Share" lines) are not content. Nothing here knows any site: it counts.
 
 A line is boilerplate when
-- it stands in at least `MIN_DOCS` documents that are not versions of one another, or
+- it stands in at least `MIN_DOCS` documents that are not versions of one another (a Markdown
+  heading only inside a run of shared lines: shared section names are structure), or
 - it is short and stands in two such documents inside a run of two or more shared short lines (a
-menu, a
-  footer block).
+  menu, a footer block).
 Documents that share most of their lines (versions of one report) count once, so a report filed
 twice does
 not lose its sentences.
@@ -21,14 +21,16 @@ SHORT_WORDS = 12  # a menu entry, a line of quick links, a footer line
 MAX_CHARS = 400  # longer lines are prose, never chrome
 VERSIONS = 0.8  # documents sharing this share of their lines are versions of one another
 _DIGITS = re.compile(r"\d+")
+_HEADING = re.compile(r"\s*#{1,6}\s")
 
 
 def line_key(line: str) -> str:
     """A short stable key of a line: case, spacing, list bullets, Markdown marks and digits do not
-    matter."""
+    matter; a Markdown heading's key starts with '#'."""
+    heading = "#" if _HEADING.match(line) else ""
     text = re.sub(r"^[\s#>*•·▪◦|-]+", "", line.strip())
     text = _DIGITS.sub("0", " ".join(text.replace("**", "").split()).lower())
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] if text else ""
+    return heading + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12] if text else ""
 
 
 def line_keys(text: str) -> list[str]:
@@ -72,8 +74,14 @@ def find_boilerplate(docs: dict[str, list[str]], short: dict[str, bool]) -> froz
         for k in keys:
             if k:
                 holders.setdefault(k, set()).add(group[d])
-    common = {k for k, g in holders.items() if len(g) >= MIN_DOCS}
-    pairs = {k for k, g in holders.items() if len(g) == 2 and short.get(k)}
+    common = {k for k, g in holders.items() if len(g) >= MIN_DOCS and not k.startswith("#")}
+    # a heading many documents share ('Ministerial Conferences', 'Background') names their
+    # sections; it is chrome only inside a run of shared lines ('Quick links' over its links)
+    pairs = {
+        k
+        for k, g in holders.items()
+        if (len(g) == 2 and short.get(k)) or (len(g) >= MIN_DOCS and k.startswith("#"))
+    }
     return frozenset(common | _blocks(docs, pairs, common))
 
 

@@ -35,7 +35,9 @@ from index.store import Manifest, open_client
 # 7: HTML table cells apart (tabs)
 # 8: DOCX tables read in place, one row a line; 9: capitalised names and capitals-only words
 # recorded (what a user's initialism stands for); 10: a line ending in an abbreviation runs on
-CLEANING_VERSION = 11
+# 11: numbered section titles are headings; 12: a heading many documents share is kept
+# (index/boilerplate.py)
+CLEANING_VERSION = 12
 ACCESS_VERSION = 1  # chunks and sentences carry access flags (index/access.py)
 
 

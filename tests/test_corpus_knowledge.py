@@ -73,6 +73,21 @@ def test_a_menu_block_shared_by_two_pages_is_chrome_but_one_shared_heading_is_no
     assert "About us" not in cleaned and "Background" in cleaned
 
 
+def test_a_section_heading_many_pages_share_is_kept_but_a_shared_links_block_is_not() -> None:
+    """'## Ministerial Conferences' over each page's own text names a section; '## Quick links'
+    over the same links on every page is chrome."""
+    links = "## Quick links\n\n- Press room\n- Vacancies"
+    pages = {
+        f"p{i}": f"# Page {i}\n\nIntro {i} says its own thing.\n\n## Ministerial Conferences\n\n"
+        f"Text {i} under the section heading differs on every page.\n\n{links}"
+        for i in ("one", "two", "three", "four")
+    }
+    chrome = _boilerplate(pages)
+    cleaned = clean(pages["ptwo"], chrome).text
+    assert "Ministerial Conferences" in cleaned and "Text two under" in cleaned
+    assert "Quick links" not in cleaned and "Vacancies" not in cleaned
+
+
 def test_pdf_lines_are_joined_headers_dropped_hyphenation_undone() -> None:
     width = "x" * 70
     pages = [
