@@ -3,11 +3,18 @@ next chunk of a passage that ends announcing a list."""
 
 from __future__ import annotations
 
-from llama_index.core.schema import NodeWithScore
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from llama_index.core.schema import BaseNode, NodeWithScore
 
 from assistant.retrieve import Filters, to_passage
-from assistant.runtime import Runtime
 from assistant.types import Passage
+
+if TYPE_CHECKING:  # the offline answerer reads chunks_after too, and the runtime builds it
+    from assistant.runtime import Runtime
+
+Fetch = Callable[[list[str]], Mapping[str, BaseNode]]  # chunk ids -> stored chunks
 
 
 def gather_passages(
@@ -51,17 +58,20 @@ def _twin_passages(
 
 def _continuations(runtime: Runtime, passages: list[Passage]) -> list[Passage]:
     """The next chunk of a passage that ends announcing a list ('the following objectives:')."""
+    ahead = [int(p.text.rstrip().endswith(":")) for p in passages]
+    return chunks_after(runtime.fetch, passages, ahead)
+
+
+def chunks_after(fetch: Fetch, passages: list[Passage], ahead: Sequence[int]) -> list[Passage]:
+    """The `ahead[i]` chunks of its document after passages[i], those not among the passages."""
     have = {p.chunk_id for p in passages}
-    wanted = []
-    for p in passages:
+    wanted: list[str] = []
+    for p, n in zip(passages, ahead):
         doc, _, index = p.chunk_id.rpartition("#")
-        if (
-            p.text.rstrip().endswith(":")
-            and index.isdigit()
-            and f"{doc}#{int(index) + 1}" not in have
-        ):
-            wanted.append(f"{doc}#{int(index) + 1}")
-    nodes = runtime.fetch(wanted)
+        if n and index.isdigit():
+            following = (f"{doc}#{i}" for i in range(int(index) + 1, int(index) + 1 + n))
+            wanted += [c for c in following if c not in have and c not in wanted]
+    nodes = fetch(wanted)
     return [to_passage(NodeWithScore(node=nodes[c], score=0.0)) for c in wanted if c in nodes]
 
 

@@ -189,7 +189,8 @@ def _write(
         checked = checked_whole(draft, turn.lang, runtime.similarity)
         yield draft.text if draft.abstained else checked.done.text
         return draft, checked
-    evidence = offline.evidence(turn.standalone, turn.lang, passages)
+    budget = runtime.settings.llm_context_tokens
+    evidence, focused = offline.focus(turn.standalone, turn.lang, passages, budget)
     if evidence < -offline.model.extra:  # too weak to hand to a model that would guess
         draft = Draft(
             text=messages.text("abstain", turn.lang),
@@ -200,7 +201,7 @@ def _write(
         yield draft.text
         return draft, checked_whole(draft, turn.lang, runtime.similarity)
     try:
-        return (yield from _model_draft(answerer, turn, passages, runtime))
+        return (yield from _model_draft(answerer, turn, focused, runtime))
     except Exception as exc:
         draft = offline.answer(turn.standalone, turn.lang, passages)
         turn.notices.append(messages.text("fallback", turn.lang, error=str(exc)[:160]))

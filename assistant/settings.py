@@ -48,6 +48,9 @@ class Settings:
     # readers' tokens and access groups for `serve` (assistant/readers.py); "" = none
     access_file: str = ""
     llm_timeout_s: float = 60.0
+    # what a model reads: excerpts around the best sentences, at most this many tokens; 0: whole
+    # passages (assistant/focus.py)
+    llm_context_tokens: int = 400
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
     llamacpp_threads: int = 0  # decoding threads; 0: all cores when idle, 1 when busy
@@ -117,6 +120,7 @@ _ENV = {  # environment variable -> Settings field
     "PP_API_KEY": "api_key",
     "PP_ACCESS_FILE": "access_file",
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
+    "PP_LLM_CONTEXT_TOKENS": "llm_context_tokens",
     "PP_LLAMACPP_MODEL": "llamacpp_model_path",
     "PP_LLAMACPP_THREADS": "llamacpp_threads",
     "PP_FEEDBACK_PATH": "feedback_path",

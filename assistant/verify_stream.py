@@ -140,6 +140,8 @@ class StreamVerifier:
         )
 
     def _show(self, unit: str, new_line: bool) -> str:
+        if not re.search(r"\w", MARKER.sub("", unit)):
+            return ""  # markers alone ('[1][2][3]' after a list) state nothing
         check = self._check(unit)
         if self.align and check.verdict not in (SUPPORTED, UNDETERMINED) and "\n" not in unit:
             # a model's sentence its own marker does not support: cited to the passage that does,

@@ -17,6 +17,7 @@ import dataclasses
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,14 @@ from assistant.extract.model import MODEL_FILE, AnswerModel, load_model
 from assistant.question import analyse
 from assistant.runtime import Runtime
 from assistant.settings import load_settings
+from evals.fit_policy import (
+    MIN_SITUATED,
+    Case,
+    best_threshold,
+    outcomes,
+    policy_threshold,
+    situated,
+)
 from evals.fit_weights import bounded, conditional_logit
 from evals.metrics import form_found
 from evals.run import read_jsonl
@@ -38,18 +47,6 @@ from index.language import detect_language, fold
 from index.offline import configure_offline
 
 EXTRAS = (0.5, 1.0, 1.5, 2.0, 3.0)  # margins tried for further sentences
-
-
-@dataclass
-class Case:
-    """One training question's usable candidates: features and the expected facts each one
-    states."""
-
-    id: str
-    answerable: bool
-    x: np.ndarray  # candidates x features
-    facts: np.ndarray  # candidates x expected facts: the sentence states the fact
-    limit: int  # sentences an answer may show: one for a question that names its fact
 
 
 def _norm(text: str) -> str:
@@ -109,64 +106,20 @@ def fit_ranker(cases: list[Case], l2: float = 0.1) -> np.ndarray:
     )
 
 
-def _outcomes(
-    cases: list[Case], w: np.ndarray, extra: float, refusal: np.ndarray | None = None
-) -> list[tuple[float, float, bool]]:
-    """Per case: the best refusal score (of `refusal`, else of the ranking weights), the share of
-    facts stated by the answer it would give, answerable?"""
-    out = []
-    for c in cases:
-        if not len(c.x):
-            out.append((-99.0, 0.0, c.answerable))
-            continue
-        z = c.x @ w
-        order = np.argsort(-z)
-        shown = [i for i in order[: c.limit] if z[i] >= z[order[0]] - extra]
-        recall = float(c.facts[shown].any(axis=0).mean()) if c.facts.shape[1] else 0.0
-        best = float(z[order[0]]) if refusal is None else float(np.max(c.x @ refusal))
-        out.append((best, recall, c.answerable))
-    return out
-
-
-REFUSAL_WEIGHT = 0.5  # a refused unanswerable question counts half a fully answered one
-
-
-def _utility(outcomes: list[tuple[float, float, bool]], t: float) -> float:
-    ans = [r if z >= t else 0.0 for z, r, a in outcomes if a]
-    una = [float(z < t) for z, _, a in outcomes if not a]
-    return sum(ans) / max(1, len(ans)) + REFUSAL_WEIGHT * sum(una) / max(1, len(una))
-
-
-def best_threshold(outcomes: list[tuple[float, float, bool]]) -> tuple[float, float]:
-    """The threshold (between two observed best scores) with the highest utility, and that
-    utility."""
-    values = sorted({z for z, _, _ in outcomes})
-    cuts = [values[0] - 1] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 1]
-    scored = [(_utility(outcomes, t), t) for t in cuts]
-    u, t = max(scored)
-    return t, u
-
-
-MAX_FALSE_REFUSALS = 0.10  # of answerable training questions with a candidate: the policy's bound
-
-
-def policy_threshold(outcomes: list[tuple[float, float, bool]]) -> float:
-    """The highest threshold that refuses at most MAX_FALSE_REFUSALS of the answerable questions
-    that have a candidate: being useful comes first, and refusing the rest is what the scores allow.
-    """
-    best = sorted(z for z, _, a in outcomes if a and z > -99)
-    if not best:
-        return 0.0
-    k = int(MAX_FALSE_REFUSALS * len(best))
-    return (best[k - 1] + best[k]) / 2 if 0 < k < len(best) else best[0] - 1
-
-
 @dataclass
 class Fitted:
     weights: np.ndarray
     threshold: float
     extra: float
     refusal: np.ndarray | None = None  # the refusal score's weights (None: the ranking weights)
+    foreign_threshold: float | None = None  # when the best-ranked sentence is in another language
+
+    def threshold_of(self, foreign: bool) -> float:
+        return (
+            self.foreign_threshold
+            if foreign and self.foreign_threshold is not None
+            else (self.threshold)
+        )
 
 
 def without(cases: list[Case], names: frozenset[str]) -> list[Case]:
@@ -185,7 +138,25 @@ def fit_split(cases: list[Case], l2: float = 0.1) -> Fitted:
     without NOT_REFUSING (assistant/extract/features.py says why); each fitted as `fit` does."""
     ranking = fit(without(cases, NOT_RANKING), l2)
     refusing = fit(without(cases, NOT_REFUSING), l2)
-    return Fitted(ranking.weights, refusing.threshold, ranking.extra, refusing.weights)
+    split = Fitted(ranking.weights, refusing.threshold, ranking.extra, refusing.weights)
+    return with_foreign_threshold(cases, split)
+
+
+def with_foreign_threshold(cases: list[Case], f: Fitted) -> Fitted:
+    """The scorer with a threshold of its own for the questions whose best-ranked sentence is in
+    another language, by the same policy on those questions alone (their wording features say
+    little, so their refusal scores run lower); the one threshold when they are too few."""
+    seen = situated(cases, f.weights, f.extra, f.refusal)
+    foreign = [o[:3] for o in seen if o[3]]
+    other = policy_threshold(foreign) if len(foreign) >= MIN_SITUATED else None
+    return dataclasses.replace(f, foreign_threshold=other)
+
+
+def shipped() -> Fitted:
+    """The shipped model as fitted: what `--keep-weights` starts from."""
+    m = load_model()
+    refusal = np.asarray(m.refusal) if m.refusal else None
+    return Fitted(np.asarray(m.weights), m.threshold, m.extra, refusal, m.foreign_threshold)
 
 
 def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
@@ -193,7 +164,7 @@ def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
     w = fit_ranker(cases, l2)
 
     def evaluate(w: np.ndarray) -> tuple[float, float, float]:
-        return max((*best_threshold(_outcomes(cases, w, e))[::-1], e) for e in EXTRAS)
+        return max((*best_threshold(outcomes(cases, w, e))[::-1], e) for e in EXTRAS)
 
     best_u, _, best_e = evaluate(w)
     scale = np.maximum(np.abs(w), 0.5)
@@ -206,31 +177,36 @@ def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
                 u, _, e = evaluate(trial)
                 if u > best_u + 1e-9:
                     w, best_u, best_e = trial, u, e
-    return Fitted(w, policy_threshold(_outcomes(cases, w, best_e)), best_e)
+    return Fitted(w, policy_threshold(outcomes(cases, w, best_e)), best_e)
 
 
 def figures(cases: list[Case], f: Fitted) -> dict[str, float]:
     """What the evaluation would count, approximately: facts stated, refusals on both sides."""
-    out = _outcomes(cases, f.weights, f.extra, f.refusal)
+    out = [
+        (z - f.threshold_of(foreign), r, a)
+        for z, r, a, foreign in situated(cases, f.weights, f.extra, f.refusal)
+    ]
     ans = [(z, r) for z, r, a in out if a]
     una = [z for z, _, a in out if not a]
     return {
-        "fact_recall": round(sum(r for z, r in ans if z >= f.threshold) / max(1, len(ans)), 3),
-        "answerable_refused": round(sum(z < f.threshold for z, _ in ans) / max(1, len(ans)), 3),
-        "unanswerable_refused": round(sum(z < f.threshold for z in una) / max(1, len(una)), 3),
+        "fact_recall": round(sum(r for z, r in ans if z >= 0) / max(1, len(ans)), 3),
+        "answerable_refused": round(sum(z < 0 for z, _ in ans) / max(1, len(ans)), 3),
+        "unanswerable_refused": round(sum(z < 0 for z in una) / max(1, len(una)), 3),
         "cases": len(cases),
     }
 
 
-def cross_validate(cases: list[Case], folds: int, l2: float) -> dict[str, float]:
-    """Figures on each fold from a model fitted (weights, threshold, margin) on the other folds."""
+def cross_validate(
+    cases: list[Case], folds: int, fitter: Callable[[list[Case]], Fitted]
+) -> dict[str, float]:
+    """Figures on each fold from a model fitted (by `fitter`) on the other folds."""
     order = list(range(len(cases)))
     random.Random(7).shuffle(order)
     totals: dict[str, float] = {}
     for k in range(folds):
         test = [cases[i] for n, i in enumerate(order) if n % folds == k]
         train = [cases[i] for n, i in enumerate(order) if n % folds != k]
-        for key, value in figures(test, fit_split(train, l2)).items():
+        for key, value in figures(test, fitter(train)).items():
             totals[key] = totals.get(key, 0.0) + value * (1 if key == "cases" else len(test))
     n = totals.pop("cases")
     return {k: round(v / n, 3) for k, v in totals.items()} | {"cases": int(n)}
@@ -244,19 +220,23 @@ def _model_fits() -> bool:
     return True
 
 
-def _write(f: Fitted, cv: dict[str, float], l2: float) -> None:
-    """The fitted model as the answerer's data file, with what it was fitted on."""
+def _write(f: Fitted, cv: dict[str, float], l2: float, kept: bool) -> None:
+    """The fitted model as the answerer's data file, with what it was fitted on (and, when only the
+    other-language threshold was fitted, when its weights were)."""
+    weights_fitted = load_model().meta.get("weights_fitted") or load_model().meta.get("fitted")
     model = AnswerModel(
         tuple(map(float, f.weights)),
         f.threshold,
         tuple(map(float, f.refusal)) if f.refusal is not None else (),
         f.extra,
         f.extra * 2,
+        foreign_threshold=f.foreign_threshold,
         meta={
             "fitted_on": [s.name for s in training_sets()],
             "cross_validated": cv,
             "fitted": datetime.now(UTC).isoformat(timespec="seconds"),
             "l2": l2,
+            **({"weights_fitted": weights_fitted} if kept else {}),
         },
     )
     MODEL_FILE.write_text(
@@ -272,6 +252,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--l2", type=float, default=0.1)
     parser.add_argument("--write", action="store_true", help=f"write {MODEL_FILE.name}")
+    parser.add_argument(
+        "--keep-weights",
+        action="store_true",
+        help="keep the shipped weights, threshold and margin; fit the other-language threshold",
+    )
     args = parser.parse_args()
     configure_offline()
     if not _model_fits():  # the runtime loads the model: a file of other features starts from zero
@@ -280,19 +265,25 @@ def main() -> None:
     cases: list[Case] = []
     for qset in training_sets():
         cases += collect(qset, Runtime(settings_for(qset.corpus, base)))
-    cv = cross_validate(cases, args.folds, args.l2)
-    f = fit_split(cases, args.l2)
+    if args.keep_weights:
+        kept = shipped()
+        cv = cross_validate(cases, args.folds, lambda train: with_foreign_threshold(train, kept))
+        f = with_foreign_threshold(cases, kept)
+    else:
+        cv = cross_validate(cases, args.folds, lambda train: fit_split(train, args.l2))
+        f = fit_split(cases, args.l2)
     report = {
         "cross_validated": cv,
         "fitted": figures(cases, f),
         "threshold": round(f.threshold, 3),
+        "foreign_threshold": round(f.foreign_threshold or f.threshold, 3),
         "extra": f.extra,
         "weights": dict(zip(FEATURES, np.round(f.weights, 3).tolist())),
         "refusal": dict(zip(FEATURES, np.round(f.refusal if f.refusal is not None else [], 3))),
     }
     print(json.dumps(report, indent=1))
     if args.write:
-        _write(f, cv, args.l2)
+        _write(f, cv, args.l2, args.keep_weights)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from evals import metrics
 from evals.data import GOLD, THRESHOLDS, corpus_meta, works
 from evals.judge import evaluate_checker, judge_answers, make_similarity
 from evals.metrics import Metric, Row, Similarity
+from index.language import detect_language
 
 SUBSETS: dict[str, Callable[[Row], bool]] = {
     "all": lambda r: True,
@@ -20,6 +22,14 @@ SUBSETS: dict[str, Callable[[Row], bool]] = {
     "cs": lambda r: r["language"] == "cs",
     "cross-lingual": lambda r: "cross-lingual" in r["tags"],
 }
+
+
+def _answer_language(text: str, declared: str, backend: str) -> str:
+    """The language a model wrote its answer in (its words, markers left out); the offline answer
+    quotes its sources, so its own language is the one it declares."""
+    if not text or backend in ("", "extractive"):
+        return declared
+    return detect_language(re.sub(r"\[\d+\]", " ", text)) or declared
 
 
 def score_case(
@@ -44,7 +54,7 @@ def score_case(
         **_case_fields(case),
         "abstained": abstained,
         "outcome": metrics.outcome(case["answerable"], abstained),
-        "answer_language": lang,
+        "answer_language": _answer_language(text, lang, str(record.get("backend", ""))),
         "backend": record.get("backend", ""),
         "answer": record.get("answer", error or ""),
         "error": error,

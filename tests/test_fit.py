@@ -8,8 +8,9 @@ import json
 import numpy as np
 
 from assistant.extract.features import FEATURES, NOT_RANKING, NOT_REFUSING
-from assistant.extract.model import MODEL_FILE, load_model
-from evals.fit import MAX_FALSE_REFUSALS, Case, fit, fit_ranker, fit_split, policy_threshold
+from assistant.extract.model import MODEL_FILE, AnswerModel, load_model
+from evals.fit import fit, fit_ranker, fit_split
+from evals.fit_policy import MAX_FALSE_REFUSALS, Case, policy_threshold
 from evals.sets import SETS
 
 
@@ -75,3 +76,29 @@ def test_the_split_fit_keeps_each_score_off_the_features_it_may_not_use() -> Non
     assert f.refusal is not None and f.weights[0] > 1.0 and f.refusal[0] > 1.0
     assert all(f.weights[FEATURES.index(n)] == 0.0 for n in NOT_RANKING)
     assert all(f.refusal[FEATURES.index(n)] == 0.0 for n in NOT_REFUSING)
+
+
+def test_a_best_sentence_in_another_language_gets_its_own_threshold_under_the_same_policy() -> None:
+    """Where the best-ranked sentence is in another language, its refusal scores run lower (the
+    wording features say little): the fit gives that situation a lower threshold of its own, so
+    that it is not refused more often than the policy allows, and the answerer applies it."""
+    cases = _cases(150)
+    foreign, refusal_signal = FEATURES.index("foreign"), 0
+    for i, c in enumerate(cases):
+        c.x[:, foreign] = float(i % 2)
+        if i % 2:  # every other question is answered from another language: a weaker signal
+            c.x[:, refusal_signal] -= 1.5 * c.facts[:, 0]
+    f = fit_split(cases)
+    assert f.foreign_threshold is not None and f.foreign_threshold < f.threshold
+    for foreign_top in (False, True):
+        refused = [
+            float(np.max(c.x @ f.refusal)) < f.threshold_of(foreign_top)
+            for i, c in enumerate(cases)
+            if c.answerable and bool(i % 2) == foreign_top
+        ]
+        assert np.mean(refused) <= MAX_FALSE_REFUSALS + 0.02
+    model = AnswerModel(tuple(f.weights), f.threshold, tuple(f.refusal), foreign_threshold=-7.0)
+    rows = np.zeros((2, len(FEATURES)))
+    assert model.threshold_for(rows) == f.threshold
+    rows[0, foreign] = 1.0
+    assert model.threshold_for(rows) == -7.0

@@ -186,3 +186,16 @@ def test_an_acronym_is_found_through_the_expansion_its_passage_writes_out() -> N
     named.feed(text)
     named.close()
     assert named.result()[0] == text and named.result()[2][0].verdict == "supported"
+
+
+def test_markers_alone_after_a_list_are_not_shown() -> None:
+    """A small model closes its list with a line of bare markers ('[1][2][3]'): it states nothing,
+    so it is neither shown nor flagged."""
+    text = "The network has:\n- 27 member states [2]\n- Norway as an observer [2]\n[1][2]"
+    shown, verifier = stream(text, 4, align=True)
+    final, _, _, flagged = verifier.result()
+    assert (
+        "".join(shown) == final
+        and final.endswith("- Norway as an observer [1]")
+        and "⚠" not in final
+    )

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
 from assistant import messages
+from assistant.context import chunks_after
 from assistant.evidence import instruction_like
 from assistant.extract.candidates import Candidate, candidates
 from assistant.extract.compose import compose
@@ -23,6 +24,7 @@ from assistant.extract.model import AnswerModel, load_model
 from assistant.extract.select import Scored, anchored, distinctive, held, select
 from assistant.extract.verdict import decide
 from assistant.facts import figures
+from assistant.focus import excerpts
 from assistant.knowledge import CorpusKnowledge
 from assistant.question import Question, analyse, fills_any
 from assistant.types import Draft, Passage, Turn
@@ -48,6 +50,8 @@ class SentenceIndex(Protocol):
 
     def question_vector(self, text: str) -> np.ndarray: ...
 
+    def fetch(self, ids: list[str]) -> dict[str, Any]: ...
+
 
 class ExtractiveAnswerer:
     """Answers from the passages alone."""
@@ -64,7 +68,7 @@ class ExtractiveAnswerer:
     ) -> None:
         self.max_sentences = max_sentences
         self.model = model or load_model()
-        self.threshold = threshold if threshold else self.model.threshold
+        self.threshold = threshold  # 0: the fitted thresholds
         self.index = index
 
     def write(self, question: str, lang: str, passages: list[Passage]) -> Iterator[str | Draft]:
@@ -73,10 +77,29 @@ class ExtractiveAnswerer:
     def rewrite(self, question: str, history: Sequence[Turn], lang: str) -> str:
         return ""  # follow-ups are condensed offline (assistant/conversation.py)
 
-    def evidence(self, question: str, lang: str, passages: list[Passage]) -> float:
-        """The score of the best sentence that could answer, minus the threshold (< 0: too weak)."""
+    def focus(
+        self, question: str, lang: str, passages: list[Passage], budget_tokens: int
+    ) -> tuple[float, list[Passage]]:
+        """The score of the best sentence that could answer minus the threshold (< 0: too weak),
+        and the excerpts a model should read: this answer's sentences, then the next best ones,
+        each with the sentence before it (assistant/focus.py)."""
         q = analyse(question, lang)
-        return self.ranked(q, lang, passages)[1] - self.threshold
+        ok, margin = self.ranked(q, lang, passages)
+        if not ok:
+            return margin, passages
+        passages = self._read_on(q, ok, passages)
+        groups, _ = select(q, lang, ok, passages, self.model, self.max_sentences)
+        chosen = [e for g in groups for e in g] + [s.candidate.ev for s in ok]
+        return margin, excerpts(chosen, passages, budget_tokens)
+
+    def _read_on(self, q: Question, ok: list[Scored], passages: list[Passage]) -> list[Passage]:
+        """For a broad question, the passages and the four chunks after the best sentence's: where
+        the sections an overview names go on (assistant/extract/blocks.py, outline)."""
+        if not (q.broad and ok and self.index):
+            return passages
+        best = ok[0].candidate.passage
+        ahead = [4 if p.chunk_id == best.chunk_id else 0 for p in passages]
+        return passages + chunks_after(self.index.fetch, passages, ahead)
 
     @property
     def _knowledge(self) -> CorpusKnowledge:
@@ -102,27 +125,29 @@ class ExtractiveAnswerer:
         return sorted(out, key=lambda s: -s.z)
 
     def ranked(self, q: Question, lang: str, passages: list[Passage]) -> tuple[list[Scored], float]:
-        """The usable candidates best first, and the best refusal score among them (-99 when none
-        is usable)."""
+        """The usable candidates best first, and the best refusal score among them minus the
+        threshold that applies (< 0: too weak to answer; about -99 when none is usable)."""
         ok = [s for s in self.score(q, lang, passages) if usable(q, s, lang, self._knowledge)]
         rows = np.stack([s.row for s in ok]) if ok else np.zeros((0, 0))
-        return ok, self.model.evidence(rows)
+        threshold = self.threshold or self.model.threshold_for(rows)
+        return ok, self.model.evidence(rows) - threshold
 
     def answer(self, question: str, lang: str, passages: list[Passage]) -> Draft:
         q = analyse(question, lang)
-        ok, accepted = self.ranked(q, lang, passages)
-        if not ok or accepted < self.threshold:
+        ok, margin = self.ranked(q, lang, passages)
+        if not ok or margin < 0:
             return Draft(
                 text=messages.text("abstain", lang),
                 citations=(),
                 abstained=True,
-                evidence_score=accepted,
+                evidence_score=margin,
             )
+        passages = self._read_on(q, ok, passages)
         groups, differing = select(q, lang, ok, passages, self.model, self.max_sentences)
         verdict = _verdict(q, lang, ok[: self.max_sentences]) if q.yes_no else ""
         # the sources-differ line only for another document's value of the same thing
         slot = q.slot if differing else ""
-        return compose(groups, lang, accepted, slot, verdict, bullets=q.broad and len(groups) > 1)
+        return compose(groups, lang, margin, slot, verdict, bullets=q.broad and len(groups) > 1)
 
 
 def usable(q: Question, s: Scored, lang: str, knowledge: CorpusKnowledge | None = None) -> bool:

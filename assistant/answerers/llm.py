@@ -64,25 +64,41 @@ def format_passages(passages: list[Passage]) -> str:
 
 # One worked exchange: small local models ignore "end every sentence with [n]" until they see it
 # done.
-EXAMPLE = (
+# The exchange is in the asker's language (the passages stay English, as most sources are): with an
+# English one, the models answered Czech questions in English.
+EXAMPLE_PASSAGES = (
     "Source passages:\n\n[1] Harbour report (en, 2019)\n<<<\nThe harbour of Tallinn was expanded "
     "in 2019. "
     "It handles ten million passengers a year.\n>>>\n\n[2] City news (en, 2020)\n<<<\n"
-    "The new ferry terminal opened on 3 May 2020.\n>>>\n\nQuestion: When did the ferry terminal "
-    "open?",
-    "The new ferry terminal opened on 3 May 2020 [2].",
+    "The new ferry terminal opened on 3 May 2020.\n>>>\n\nQuestion: "
 )
+EXAMPLES = {
+    "en": ("When did the ferry terminal open?", "The new ferry terminal opened on 3 May 2020 [2]."),
+    "cs": (
+        "Kdy byl otevřen trajektový terminál?",
+        "Nový trajektový terminál byl otevřen 3. května 2020 [2].",
+    ),
+    "ru": (
+        "Когда открылся паромный терминал?",
+        "Новый паромный терминал открылся 3 мая 2020 года [2].",
+    ),
+}
 
 
 def build_messages(question: str, lang: str, passages: list[Passage]) -> list[dict[str, str]]:
     system = SYSTEM.format(
         abstain=messages.text("abstain", lang), language=messages.language_name(lang, "en")
     )
-    user = f"Source passages:\n\n{format_passages(passages)}\n\nQuestion: {question}"
+    example = EXAMPLES.get(lang, EXAMPLES["en"])
+    reply_in = messages.language_name(lang, "en")
+    user = (
+        f"Source passages:\n\n{format_passages(passages)}\n\nQuestion: {question}\n"
+        f"(Answer in {reply_in}, each sentence with its [n].)"
+    )
     return [
         {"role": "system", "content": system},
-        {"role": "user", "content": EXAMPLE[0]},
-        {"role": "assistant", "content": EXAMPLE[1]},
+        {"role": "user", "content": EXAMPLE_PASSAGES + example[0]},
+        {"role": "assistant", "content": example[1]},
         {"role": "user", "content": user},
     ]
 

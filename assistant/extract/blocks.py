@@ -5,6 +5,8 @@ attribution line after a quotation."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from itertools import takewhile
 
 from assistant.evidence import Evidence, instruction_like, sentences
 from assistant.types import Passage
@@ -87,6 +89,58 @@ def section(best: Evidence, passages: list[Passage], size: int) -> list[Evidence
             break
         out.append(ev)
     return out
+
+
+def outline(
+    best: Evidence,
+    passages: list[Passage],
+    score: Callable[[Evidence], float],
+    parts: int = 6,
+) -> list[list[Evidence]]:
+    """For a broad question whose best sentence opens a document's sections ('… is steered by four
+    bodies' over 'Ministerial Conferences', 'Strategic Group', …): the sentence, then each section's
+    heading with the sentence of its text that scores best (`score`; the first one on a tie), as a
+    reader skims the page (a section that is a list: its first three items); [] when fewer than two
+    sections follow it. The heading right above the sentence, if any, goes with it; a heading of a
+    higher level (fewer '#' in the source) than the first section's ends the outline."""
+    all_sents, i = _doc_sentences(best, passages)
+    lead = all_sents[i - 1 : i + 1] if i and _titles(all_sents, i - 1) else [best]
+    out: list[list[Evidence]] = [lead]
+    last, level = best.end, 0
+    for j in range(i + 1, len(all_sents)):
+        here = all_sents[j]
+        if len(out) > parts or here.start - last > 1500 or 0 < _level(here) < level:
+            break
+        if not _titles(all_sents, j):
+            continue
+        level = level if level > 0 else _level(here)  # the first section's level that is known
+        body = list(takewhile(lambda e: not is_heading(e.text), all_sents[j + 1 : j + 8]))
+        if is_item(body[0]):
+            out.append([here, *list(takewhile(is_item, body))[:3]])
+        else:
+            out.append([here, max(body, key=lambda e: (score(e), -e.start))])
+        last = out[-1][-1].end
+    return out if len(out) >= 3 else []
+
+
+def _titles(all_sents: list[Evidence], j: int) -> bool:
+    """A heading with text or a list (not another heading) under it."""
+    here, after = all_sents[j], all_sents[j + 1 : j + 2]
+    return (
+        is_heading(here.text)
+        and not is_item(here)
+        and bool(after)
+        and not is_heading(after[0].text)
+        and after[0].start - here.end < 200
+    )
+
+
+def _level(ev: Evidence) -> int:
+    """A Markdown heading's level in the source ('### Strategic Group': 3); 0 for other text."""
+    at = ev.start - ev.passage.start
+    line = ev.passage.raw[ev.passage.raw.rfind("\n", 0, at) + 1 : at] + ev.quote
+    m = re.match(r"\s*(#{1,6})\s", line)
+    return len(m.group(1)) if m else 0
 
 
 def _announced_parts(best: Evidence, all_sents: list[Evidence], i: int) -> list[Evidence]:

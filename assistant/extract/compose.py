@@ -9,6 +9,7 @@ import re
 
 from assistant import messages
 from assistant.evidence import Evidence, numbers, years
+from assistant.extract.blocks import is_heading
 from assistant.types import Citation, Draft, Passage
 
 
@@ -45,10 +46,15 @@ def asker_version(ev: Evidence, lang: str, twins: set[str], pool: list[Evidence]
 
 def _runs(group: list[Evidence]) -> list[list[Evidence]]:
     """Consecutive sentences from the same chunk: each run is one exact source span, one
-    citation."""
+    citation (a heading shown with a later sentence of its section is a span of its own)."""
     runs: list[list[Evidence]] = []
     for e in group:
-        if runs and runs[-1][-1].passage.chunk_id == e.passage.chunk_id:
+        before = runs[-1][-1] if runs else None
+        if (
+            before is not None
+            and before.passage.chunk_id == e.passage.chunk_id
+            and e.position == before.position + 1
+        ):
             runs[-1].append(e)
         else:
             runs.append([e])
@@ -105,7 +111,10 @@ def compose(
         leads.append(citations[-len(texts)])
         parts.append("\n".join(texts))
     if bullets and len(parts) > 1:
-        parts = [p if p.startswith(_BULLETS) or _heads_items(p) else f"- {p}" for p in parts]
+        parts = [
+            p if p.startswith(_BULLETS) or _heads_items(p) or _titled(p) else f"- {p}"
+            for p in parts
+        ]
     conflict = conflict_line(groups, leads, lang, slot)
     if conflict:
         parts.append(conflict)
@@ -130,6 +139,13 @@ def _heads_items(part: str) -> bool:
     stands as the label of its bullets, never as a bullet of its own."""
     lines = part.split("\n")
     return len(lines) > 1 and lines[1].startswith(_BULLETS)
+
+
+def _titled(part: str) -> bool:
+    """A section's heading over its sentence ('Strategic Group' over 'The SG prepares …'): the
+    heading is the label, not a bullet of its own."""
+    lines = part.split("\n")
+    return len(lines) > 1 and is_heading(re.sub(r" \[\d+\]$", "", lines[0]))
 
 
 def _preface(groups: list[list[Evidence]], lang: str) -> tuple[str, int]:

@@ -16,7 +16,8 @@ import numpy as np
 from assistant.extract.features import FEATURES
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "answer_model.json"
-_KEYS = ("features", "weights", "refusal", "threshold", "extra", "broad_extra")
+_KEYS = ("features", "weights", "refusal", "threshold", "extra", "broad_extra", "foreign_threshold")
+_FOREIGN = FEATURES.index("foreign")
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class AnswerModel:
     extra: float = 1.0  # a further sentence scores at most this much below the best one
     broad_extra: float = 2.0  # the same for broad and list questions, which gather several parts
     meta: dict[str, object] = field(default_factory=dict, compare=False)
+    # the threshold when the best-ranked sentence is in another language than the question: its
+    # wording features say little there, so its refusal scores run lower (None: `threshold`)
+    foreign_threshold: float | None = None
 
     @classmethod
     def neutral(cls) -> AnswerModel:
@@ -42,10 +46,19 @@ class AnswerModel:
 
     def evidence(self, x: np.ndarray) -> float:
         """The best candidate's refusal score (-99 without candidates): compared with
-        `threshold`."""
+        `threshold_for(x)`."""
         if not len(x):
             return -99.0
         return float(np.max(x @ np.asarray(self.refusal or self.weights, dtype=np.float64)))
+
+    def threshold_for(self, x: np.ndarray) -> float:
+        """The threshold that applies to these candidates (rows best-ranked first)."""
+        foreign = bool(len(x)) and bool(x[0, _FOREIGN])
+        return (
+            self.foreign_threshold
+            if foreign and self.foreign_threshold is not None
+            else (self.threshold)
+        )
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -53,6 +66,11 @@ class AnswerModel:
             "weights": [round(w, 5) for w in self.weights],
             **({"refusal": [round(w, 5) for w in self.refusal]} if self.refusal else {}),
             "threshold": round(self.threshold, 5),
+            **(
+                {"foreign_threshold": round(self.foreign_threshold, 5)}
+                if self.foreign_threshold is not None
+                else {}
+            ),
             "extra": self.extra,
             "broad_extra": self.broad_extra,
             **self.meta,
@@ -72,4 +90,5 @@ def load_model(path: Path = MODEL_FILE) -> AnswerModel:
         float(data["extra"]),
         float(data["broad_extra"]),
         {k: v for k, v in data.items() if k not in _KEYS},
+        float(data["foreign_threshold"]) if "foreign_threshold" in data else None,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from assistant.evidence import Evidence
-from assistant.extract.blocks import is_heading, is_item, list_block, section
+from assistant.extract.blocks import is_heading, is_item, list_block, outline, section
 from assistant.extract.candidates import Candidate, terms
 from assistant.extract.compose import asker_version, translations
 from assistant.extract.features import Asked
@@ -48,6 +48,10 @@ def select(
     )
     lead = list_block(first, passages) if _expands(q, first) else [first]
     if q.broad and len(lead) == 1:
+        z = {s.candidate.key(): s.z for s in ranked}
+        parts = outline(first, passages, lambda e: z.get((e.passage.doc_id, e.start), -99.0))
+        if parts:
+            return parts, False
         lead = section(first, passages, max_sentences + 2)
     if q.specific and not q.listing:
         groups, differing = _with_values(q, lead, ranked, links, best.z - model.extra)
