@@ -63,6 +63,7 @@ SETS = {
         QuestionSet("dev-heldout-a", ("dev-heldout-a.jsonl",), "dev", "blind"),
         QuestionSet("dev-heldout-b", ("dev-heldout-b.jsonl",), "dev", "blind"),
         QuestionSet("dev-heldout-c", ("dev-heldout-c.jsonl",), "dev", "blind"),
+        QuestionSet("dev-heldout-d", ("dev-heldout-d.jsonl",), "dev", "blind"),
     ]
 }
 
