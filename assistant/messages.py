@@ -40,6 +40,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "cs": "Jazykový model selhal ({error}); toto je offline odpověď.",
         "ru": "Языковая модель не ответила ({error}); это офлайн-ответ.",
     },
+    "model_language": {
+        "en": "The model answered in English: it does not write the question's language "
+        "({language}) reliably.",
+        "cs": "Model odpověděl anglicky: jazykem otázky ({language}) nepíše spolehlivě.",
+        "ru": "Модель ответила на английском: на языке вопроса ({language}) она пишет ненадёжно.",
+    },
     "uncheckable": {
         "en": "The model's answer could not be checked against the sources; this is the offline "
         "answer.",

@@ -215,15 +215,19 @@ def _model_draft(
     answerer: Answerer, turn: _Turn, passages: list[Passage], runtime: Runtime
 ) -> Generator[str, None, tuple[Draft, StreamVerifier]]:
     """A model's answer fed to the checker as it streams; each checked sentence yielded."""
+    lang = turn.lang if turn.lang in answerer.writes else "en"
+    if lang != turn.lang:
+        name = messages.language_name(turn.lang, turn.lang)
+        turn.notices.append(messages.text("model_language", turn.lang, language=name))
     cited = list(passage_citations(passages).values())
     aliases = {
         c.n: " ".join(runtime.knowledge.spelled_out(set(analyze(c.quote, c.language or "en"))))
         for c in cited
     }
     checked = StreamVerifier(
-        cited, turn.lang, runtime.similarity, align=True, aliases=aliases, question=turn.text
+        cited, lang, runtime.similarity, align=True, aliases=aliases, question=turn.text
     )
-    for item in answerer.write(turn.standalone, turn.lang, passages):
+    for item in answerer.write(turn.standalone, lang, passages):
         if isinstance(item, Draft):
             yield checked.close()
             return item, checked

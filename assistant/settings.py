@@ -51,6 +51,9 @@ class Settings:
     # what a model reads: excerpts around the best sentences, at most this many tokens; 0: whole
     # passages (assistant/focus.py)
     llm_context_tokens: int = 400
+    # languages a model answers in ("en,cs,ru"); others get English and a notice. "": all, except
+    # the in-process llamacpp model: English (assistant/answerers/llm.py, writes)
+    llm_languages: str = ""
     llm_retries: int = 2
     llamacpp_model_path: str = ""  # a GGUF file for the in-process llamacpp answerer
     llamacpp_threads: int = 0  # decoding threads; 0: all cores when idle, 1 when busy
@@ -121,6 +124,7 @@ _ENV = {  # environment variable -> Settings field
     "PP_ACCESS_FILE": "access_file",
     "PP_LLM_TIMEOUT_S": "llm_timeout_s",
     "PP_LLM_CONTEXT_TOKENS": "llm_context_tokens",
+    "PP_LLM_LANGUAGES": "llm_languages",
     "PP_LLAMACPP_MODEL": "llamacpp_model_path",
     "PP_LLAMACPP_THREADS": "llamacpp_threads",
     "PP_FEEDBACK_PATH": "feedback_path",

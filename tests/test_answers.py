@@ -287,3 +287,19 @@ def test_broad_question_is_answered_in_bullets_without_bare_headings_or_pointers
     assert not any(len(b.split()) <= 3 for b in bullets), answer.text  # 'Governance [2]'
     assert "www." not in answer.text
     _assert_exact_citations(runtime, answer)
+
+
+def test_a_broad_question_gets_the_outline_of_the_page_whose_sections_it_asks_about(
+    runtime: Runtime,
+) -> None:
+    """'How is it governed?' over a page whose governance intro is followed by one section per
+    body: each body's heading with its first items, read on into the next chunks, and nothing of
+    the next top-level section."""
+    answer = ask("How is the Prague Process governed?", runtime=runtime)
+    lines = answer.text.splitlines()
+    bodies = ("Network of National Contact Points", "Ministerial Conferences", "Strategic Group")
+    for body in bodies:
+        at = next(i for i, line in enumerate(lines) if line.startswith(body))
+        assert lines[at + 1].startswith("- "), answer.text  # the heading labels its items
+    assert "Take place every 3-5 years" in answer.text and "Projects" not in answer.text
+    _assert_exact_citations(runtime, answer)

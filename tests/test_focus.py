@@ -1,5 +1,5 @@
-"""What a model reads: excerpts of the retrieved passages around the offline scorer's best sentences,
-each an exact span of its source, within the token budget."""
+"""What a model reads: excerpts of the retrieved passages around the offline scorer's best
+sentences, each an exact span of its source, within the token budget."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from llm_support import (
 )
 
 from assistant.answerers import make_answerer
-from assistant.answerers.llm import instruction_like
+from assistant.answerers.llm import build_messages, instruction_like
 from assistant.evidence import numbers
 from assistant.runtime import Runtime
 from assistant.service import ask, ask_stream
@@ -180,6 +180,24 @@ def test_in_process_llamacpp_answer_is_verified(
     assert answer.backend == "llamacpp" and not answer.notice.startswith(FALLBACK), answer.notice
     assert not answer.abstained and "2018" in answer.text, answer.text
     assert_verified(runtime, answer)
+
+
+@pytest.mark.slow
+def test_the_small_local_model_answers_a_czech_question_in_english_with_a_notice(
+    indexed: Settings, gguf: Path, open_runtime: OpenRuntime
+) -> None:
+    """The in-process model writes English only (its Czech changed dates and counts): a Czech
+    question gets its English answer and a notice saying why, not a Czech answer it gets wrong."""
+    runtime = open_runtime(
+        replace(indexed, answerer="llamacpp", llamacpp_model_path=str(gguf), top_k=1)
+    )
+    answer = ask("Kdy byl oficiálně zahájen projekt PP DATA?", runtime=runtime)
+    assert answer.backend == "llamacpp", answer.notice
+    assert runtime.answerer.writes == {"en"} and "anglicky" in answer.notice, answer
+    assert "2018" in answer.text  # (the 0.5B model still borrows the question's Czech words)
+    assert_verified(runtime, answer)
+    asked = build_messages("Kdy?", "cs", [])
+    assert "Answer in Czech" in asked[-1]["content"]  # a model that writes Czech is asked in Czech
 
 
 # --- an endpoint that fails: the offline answer, after a bounded number of tries

@@ -16,6 +16,8 @@ class Answerer(Protocol):
     # True when the backend weighs the evidence itself and abstains when it is too weak (the offline
     # answerer); a model is only called when the offline scorer finds enough evidence to hand over.
     judges_evidence: bool
+    # the languages it writes answers in well enough (others are answered in English with a notice)
+    writes: frozenset[str]
 
     def write(self, question: str, lang: str, passages: list[Passage]) -> Iterator[str | Draft]:
         """Text deltas as they are produced, then the Draft as the last item."""

@@ -38,6 +38,19 @@ original-language query, then " | ", then its English translation. Output only t
 nothing else."""
 
 
+ALL_LANGUAGES = frozenset({"en", "cs", "ru"})
+
+
+def writes(backend: str, setting: str) -> frozenset[str]:
+    """The languages a model answers in: PP_LLM_LANGUAGES, else every one, except for the small
+    in-process model, which writes English only (its Czech changed dates and counts: 'květen' for
+    April, '14 států' for 50, word salad the checker had to drop)."""
+    chosen = frozenset(x.strip() for x in setting.split(",") if x.strip())
+    if chosen:
+        return (chosen & ALL_LANGUAGES) | {"en"}
+    return frozenset({"en"}) if backend == "llamacpp" else ALL_LANGUAGES
+
+
 class LLMError(RuntimeError):
     """The model endpoint failed after its retries."""
 
@@ -74,13 +87,14 @@ EXAMPLE_PASSAGES = (
 )
 EXAMPLES = {
     "en": ("When did the ferry terminal open?", "The new ferry terminal opened on 3 May 2020 [2]."),
+    # a count, not a date: a month in the example's answer was copied into real answers
     "cs": (
-        "Kdy byl otevřen trajektový terminál?",
-        "Nový trajektový terminál byl otevřen 3. května 2020 [2].",
+        "Kolik cestujících přístav odbaví?",
+        "Přístav v Tallinnu odbaví deset milionů cestujících ročně [1].",
     ),
     "ru": (
-        "Когда открылся паромный терминал?",
-        "Новый паромный терминал открылся 3 мая 2020 года [2].",
+        "Сколько пассажиров обслуживает порт?",
+        "Порт Таллина обслуживает десять миллионов пассажиров в год [1].",
     ),
 }
 
@@ -120,6 +134,7 @@ class LLMAnswerer:
     def __init__(self, name: str, chat: Chat, settings: Settings) -> None:
         self.name, self.chat, self.retries = name, chat, settings.llm_retries
         self._secret = settings.llm_api_key
+        self.writes = writes(name, settings.llm_languages)
 
     def write(self, question: str, lang: str, passages: list[Passage]) -> Iterator[str | Draft]:
         parts: list[str] = []
