@@ -81,6 +81,9 @@ LANGUAGE_NAMES = {
     "cs": {"en": "angličtina", "cs": "čeština", "ru": "ruština"},
     "ru": {"en": "английский", "cs": "чешский", "ru": "русский"},
 }
+ANSWER_LANGUAGES = frozenset(
+    LANGUAGE_NAMES
+)  # the languages the assistant's own lines are written in
 
 
 def text(key: str, lang: str, **values: str) -> str:

@@ -16,6 +16,7 @@ from assistant.answerers.llm import passage_citations
 from assistant.audit import Asker, record
 from assistant.context import closest_documents, gather_passages
 from assistant.errors import AssistantError
+from assistant.messages import ANSWER_LANGUAGES
 from assistant.requested import requested_language
 from assistant.retrieve import Filters
 from assistant.rewrite import faithful, interleaved
@@ -27,7 +28,6 @@ from assistant.verify_stream import StreamVerifier, checked_whole
 from index.language import analyze, detect_language
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-ANSWER_LANGUAGES = ("en", "cs", "ru")
 
 
 def clean_question(question: str, max_chars: int) -> tuple[str, str]:

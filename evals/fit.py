@@ -114,11 +114,17 @@ class Fitted:
     refusal: np.ndarray | None = None  # the refusal score's weights (None: the ranking weights)
     foreign_threshold: float | None = None  # when the best-ranked sentence is in another language
 
-    def threshold_of(self, foreign: bool) -> float:
-        return (
-            self.foreign_threshold
-            if foreign and self.foreign_threshold is not None
-            else (self.threshold)
+    def model(self, meta: dict[str, object] | None = None) -> AnswerModel:
+        """As the answerer loads it (the margin for broad questions twice the other)."""
+        refusal = tuple(map(float, self.refusal)) if self.refusal is not None else ()
+        return AnswerModel(
+            tuple(map(float, self.weights)),
+            self.threshold,
+            refusal,
+            self.extra,
+            self.extra * 2,
+            meta or {},
+            self.foreign_threshold,
         )
 
 
@@ -182,8 +188,9 @@ def fit(cases: list[Case], l2: float = 0.1, rounds: int = 2) -> Fitted:
 
 def figures(cases: list[Case], f: Fitted) -> dict[str, float]:
     """What the evaluation would count, approximately: facts stated, refusals on both sides."""
+    model = f.model()
     out = [
-        (z - f.threshold_of(foreign), r, a)
+        (z - model.threshold_of(foreign), r, a)
         for z, r, a, foreign in situated(cases, f.weights, f.extra, f.refusal)
     ]
     ans = [(z, r) for z, r, a in out if a]
@@ -223,21 +230,16 @@ def _model_fits() -> bool:
 def _write(f: Fitted, cv: dict[str, float], l2: float, kept: bool) -> None:
     """The fitted model as the answerer's data file, with what it was fitted on (and, when only the
     other-language threshold was fitted, when its weights were)."""
-    weights_fitted = load_model().meta.get("weights_fitted") or load_model().meta.get("fitted")
-    model = AnswerModel(
-        tuple(map(float, f.weights)),
-        f.threshold,
-        tuple(map(float, f.refusal)) if f.refusal is not None else (),
-        f.extra,
-        f.extra * 2,
-        foreign_threshold=f.foreign_threshold,
-        meta={
+    shipped_meta = load_model().meta
+    weights_fitted = shipped_meta.get("weights_fitted") or shipped_meta.get("fitted")
+    model = f.model(
+        {
             "fitted_on": [s.name for s in training_sets()],
             "cross_validated": cv,
             "fitted": datetime.now(UTC).isoformat(timespec="seconds"),
             "l2": l2,
             **({"weights_fitted": weights_fitted} if kept else {}),
-        },
+        }
     )
     MODEL_FILE.write_text(
         json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -92,7 +92,7 @@ def test_a_best_sentence_in_another_language_gets_its_own_threshold_under_the_sa
     assert f.foreign_threshold is not None and f.foreign_threshold < f.threshold
     for foreign_top in (False, True):
         refused = [
-            float(np.max(c.x @ f.refusal)) < f.threshold_of(foreign_top)
+            float(np.max(c.x @ f.refusal)) < f.model().threshold_of(foreign_top)
             for i, c in enumerate(cases)
             if c.answerable and bool(i % 2) == foreign_top
         ]

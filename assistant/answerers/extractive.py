@@ -58,7 +58,7 @@ class ExtractiveAnswerer:
 
     name = "extractive"
     judges_evidence = True
-    writes = frozenset({"en", "cs", "ru"})  # it quotes, and its own lines exist in each
+    writes = messages.ANSWER_LANGUAGES  # it quotes, and its own lines exist in each
 
     def __init__(
         self,

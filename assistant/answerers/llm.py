@@ -38,17 +38,14 @@ original-language query, then " | ", then its English translation. Output only t
 nothing else."""
 
 
-ALL_LANGUAGES = frozenset({"en", "cs", "ru"})
-
-
 def writes(backend: str, setting: str) -> frozenset[str]:
     """The languages a model answers in: PP_LLM_LANGUAGES, else every one, except for the small
     in-process model, which writes English only (its Czech changed dates and counts: 'květen' for
     April, '14 států' for 50, word salad the checker had to drop)."""
     chosen = frozenset(x.strip() for x in setting.split(",") if x.strip())
     if chosen:
-        return (chosen & ALL_LANGUAGES) | {"en"}
-    return frozenset({"en"}) if backend == "llamacpp" else ALL_LANGUAGES
+        return (chosen & messages.ANSWER_LANGUAGES) | {"en"}
+    return frozenset({"en"}) if backend == "llamacpp" else messages.ANSWER_LANGUAGES
 
 
 class LLMError(RuntimeError):

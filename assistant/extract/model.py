@@ -53,12 +53,13 @@ class AnswerModel:
 
     def threshold_for(self, x: np.ndarray) -> float:
         """The threshold that applies to these candidates (rows best-ranked first)."""
-        foreign = bool(len(x)) and bool(x[0, _FOREIGN])
-        return (
-            self.foreign_threshold
-            if foreign and self.foreign_threshold is not None
-            else (self.threshold)
-        )
+        return self.threshold_of(bool(len(x)) and bool(x[0, _FOREIGN]))
+
+    def threshold_of(self, foreign: bool) -> float:
+        """The threshold when the best-ranked sentence is (or is not) in another language."""
+        if foreign and self.foreign_threshold is not None:
+            return self.foreign_threshold
+        return self.threshold
 
     def to_json(self) -> dict[str, object]:
         return {
