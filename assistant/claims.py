@@ -45,9 +45,13 @@ class Verdict:
 
 
 def strip_markers(sentence: str) -> tuple[str, tuple[int, ...]]:
-    """The sentence without its [n] markers, and the markers in order."""
-    cited = tuple(dict.fromkeys(int(n) for n in MARKER.findall(sentence)))
-    return MARKER.sub("", sentence).strip(), cited
+    """The sentence without its [n] markers (also one that stripping another leaves, '[0[0]]'), and
+    the markers in order, as written ('[00]' is stripped but cites nothing)."""
+    cited = tuple(dict.fromkeys(int(n) for n in MARKER.findall(sentence) if n == str(int(n))))
+    plain = sentence
+    while MARKER.search(plain):
+        plain = MARKER.sub("", plain)
+    return plain.strip(), cited
 
 
 def _plain(text: str) -> str:
