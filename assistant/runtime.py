@@ -33,6 +33,7 @@ from assistant.retrieve import (
 )
 from assistant.settings import Settings
 from assistant.types import Passage, Similarity, Turn
+from index import cache
 from index.access import may_read
 from index.embed import EMBEDDER_INFO, Embedder, cosine, make_embedder
 from index.generation import SENTENCES
@@ -68,6 +69,7 @@ class Runtime:
 
     def __init__(self, settings: Settings, embedders: Mapping[str, Embedder] | None = None) -> None:
         configure_offline()
+        cache.use(settings.cache_dir)
         self.settings = settings
         manifest = Manifest.load(settings.store_dir)
         if manifest is None or not manifest.documents:

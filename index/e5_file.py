@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import mmap
-import os
 import struct
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,25 +171,3 @@ def _directory(cur: _Cursor) -> dict[str, tuple[int, int, int]]:
         offset, _ = cur.take("QQ")
         out[name] = (int(dtype), int(elements), int(offset))
     return out
-
-
-def cached(folder: Path | None, name: str, make: Callable[[], bytes]) -> bytes:
-    """The bytes under name in folder, made and kept there on first use (None: not kept). The
-    name must change when the content would: callers put a digest of what the bytes are made from
-    into it. A folder that cannot be read or written is only slower."""
-    if folder is None:
-        return make()
-    path = folder / name
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = make()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError:
-        pass
-    return data

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from index.e5_file import BLOCK, E5File, cached
+from index.cache import cached
+from index.e5_file import BLOCK, E5File
 
 SMALL = 1024  # constants with fewer elements stay inside the graph
 FLOAT = 1  # onnx's TensorProto.FLOAT

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.e5_file import E5File, cached
+from index.cache import cached
+from index.e5_file import E5File
 
 _SPACES = re.compile(" {2,}")
 FORMAT = 1  # of the SentencePiece model written by _proto: raise it when _proto changes

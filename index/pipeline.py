@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from index import generation, inplace, texts
+from index import cache, generation, inplace, texts
 from index.config import IndexConfig
 from index.embed import EMBEDDER_INFO, Embedder
 from index.errors import UserError
@@ -78,6 +78,7 @@ def ingest(
     """Bring the store in line with the corpus folder; unchanged documents cost nothing
     (`embedders`: models the caller has loaded already)."""
     configure_offline()
+    cache.use(config.cache_dir)
     started = time.perf_counter()
     report = IngestReport()
     wanted = _wanted_embedders(config)

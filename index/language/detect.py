@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from index.cache import cached_table
+
 LANGUAGES = ("en", "cs", "ru", "sk", "de", "fr", "pl", "uk", "es", "it")
 
 
@@ -18,9 +20,15 @@ def _identifier() -> Any:
 
 @lru_cache(maxsize=1)
 def _english_words() -> frozenset[str]:
-    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+    import simplemma
 
-    words = DefaultDictionaryFactory().get_dictionary("en")
+    return cached_table(f"english-words-simplemma{simplemma.__version__}", _build_english_words)
+
+
+def _build_english_words() -> frozenset[str]:
+    from index.language.analyzer import dictionaries
+
+    words = dictionaries().get_dictionary("en")
     return frozenset(w.lower() for w in [*words.keys(), *words.values()])
 
 
