@@ -17,6 +17,7 @@ from app.identity import is_admin, sign_in_page, signed_in, signed_in_user  # no
 from app.state import ensure_index, show_last_ingest  # noqa: E402
 from assistant import memory  # noqa: E402
 from assistant.settings import Settings, load_settings  # noqa: E402
+from index import cache  # noqa: E402
 
 # every script run is a new thread: without a cap the server's RSS climbs per round
 memory.limit_arenas()
@@ -38,6 +39,7 @@ def main() -> None:
     )
     st.markdown(CSS, unsafe_allow_html=True)
     settings = load_settings()
+    cache.use(settings.cache_dir)  # the page's own work (starter questions) reads the kept tables
     if not signed_in(settings):
         sign_in_page()
         return

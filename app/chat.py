@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -14,14 +15,15 @@ from assistant import memory
 from assistant.audit import Asker
 from assistant.conversation import Conversation
 from assistant.errors import UserError
+from assistant.filters import Filters
 from assistant.onboarding import starter_questions
 from assistant.render import answer_markdown
-from assistant.retrieve import Filters
-from assistant.runtime import Runtime
-from assistant.service import ask_stream
 from assistant.settings import Settings, load_settings
 from assistant.types import Answer
 from index.store import Manifest
+
+if TYPE_CHECKING:  # the runtime's modules load in the background, not with the page
+    from assistant.runtime import Runtime
 
 
 def chat_page(settings: Settings, runtime: Runtime | None) -> None:
@@ -113,6 +115,8 @@ def _answer_turn(
 
     def tokens() -> Iterator[str]:
         asker = Asker(signed_in_user(), "app")
+        from assistant.service import ask_stream  # with the runtime, loaded by then
+
         for item in ask_stream(
             question, chat.history(at), settings, filters, answer_lang, runtime=runtime, asker=asker
         ):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -11,11 +11,13 @@ from app.identity import reader_groups
 from assistant import onboarding
 from assistant.errors import UserError
 from assistant.feedback import record_feedback
+from assistant.filters import Filters
 from assistant.render import answer_markdown, highlighted_context, to_markdown
-from assistant.retrieve import Filters
-from assistant.runtime import Runtime
 from assistant.settings import Settings
 from assistant.types import Answer
+
+if TYPE_CHECKING:  # the runtime's modules load in the background, not with the page
+    from assistant.runtime import Runtime
 
 BACKENDS = {
     "extractive": "Offline (extractive, no model)",

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from llama_index.core.schema import BaseNode, NodeWithScore
 
-from assistant.retrieve import Filters, to_passage
+from assistant.filters import Filters
+from assistant.retrieve import to_passage
 from assistant.types import Passage
 
 if TYPE_CHECKING:  # the offline answerer reads chunks_after too, and the runtime builds it

@@ -22,7 +22,7 @@ from typing import Any
 
 from assistant.audit import Asker
 from assistant.errors import UserError
-from assistant.retrieve import Filters
+from assistant.filters import Filters
 from index.access import AccessError, normalise
 
 

@@ -22,10 +22,10 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from assistant.answerers import Answerer, ExtractiveAnswerer, make_answerer
 from assistant.conversation import condense
 from assistant.errors import AssistantError, NoIndexError
+from assistant.filters import Filters
 from assistant.knowledge import CorpusKnowledge
 from assistant.retrieve import (
     DenseRetriever,
-    Filters,
     HybridRetriever,
     KeywordRetriever,
     SentenceRetriever,

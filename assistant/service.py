@@ -16,9 +16,9 @@ from assistant.answerers.llm import passage_citations
 from assistant.audit import Asker, record
 from assistant.context import closest_documents, gather_passages
 from assistant.errors import AssistantError
+from assistant.filters import Filters
 from assistant.messages import ANSWER_LANGUAGES
 from assistant.requested import requested_language
-from assistant.retrieve import Filters
 from assistant.rewrite import faithful, interleaved
 from assistant.runtime import Runtime
 from assistant.settings import Settings, load_settings

@@ -14,8 +14,8 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.resources import FunctionResource
 
 from assistant.audit import Asker
+from assistant.filters import Filters
 from assistant.readers import REFUSED, Readers
-from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask, clean_question
 from assistant.types import Answer, Passage, is_history
