@@ -17,10 +17,10 @@ from fastapi.testclient import TestClient
 from mcp import Client
 
 from assistant.audit import AuditLog
+from assistant.filters import Filters
 from assistant.reach.mcp_server import create_server
 from assistant.reach.openai_api import create_app
 from assistant.readers import Reader, Readers, digest, load_readers, user_groups
-from assistant.retrieve import Filters
 from assistant.runtime import Runtime
 from assistant.service import ask
 from assistant.settings import PROJECT_ROOT, Settings, load_settings

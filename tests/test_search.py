@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.retrieve import Filters
+from assistant.filters import Filters
 from assistant.runtime import Runtime
 
 ENGLISH = [
