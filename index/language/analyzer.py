@@ -209,6 +209,12 @@ def _term(token: str, lang: str) -> str:
 def analyze(text: str, lang: str = "en") -> list[str]:
     """Keyword terms: lemmatised (simplemma), diacritics folded, stopwords dropped, light
     stemming."""
+    return list(_analysed(text, lang))
+
+
+@lru_cache(maxsize=4096)
+def _analysed(text: str, lang: str) -> tuple[str, ...]:
+    """The same chunks are analysed by search after search (near-duplicate checks)."""
     terms = []
     for token in _TOKEN.findall(text):
         if fold(token) in STOPWORDS or (len(token) < 2 and not token.isdigit()):
@@ -216,4 +222,4 @@ def analyze(text: str, lang: str = "en") -> list[str]:
         term = _term(token, lang)
         if term not in _FOLDED_STOPWORDS:
             terms.append(term)
-    return terms
+    return tuple(terms)
