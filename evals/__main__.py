@@ -22,12 +22,13 @@ BACKENDS = ["auto", "extractive", "openai", "openai-compatible", "llamacpp"]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    """The settings for the arguments; a named set points at its corpus and store."""
-    base = load_settings(
-        store_dir=args.store, corpus_dir=args.corpus, answerer=getattr(args, "backend", None)
-    )
+    """The settings for the arguments; a named set points at its corpus and store, each unless
+    given (a set with only --store still reads its own corpus)."""
+    base = load_settings(answerer=getattr(args, "backend", None))
     qset = SETS.get(getattr(args, "set", None) or "")
-    return settings_for(qset.corpus, base) if qset and not (args.store or args.corpus) else base
+    if qset:
+        base = settings_for(qset.corpus, base)
+    return base.with_overrides(store_dir=args.store, corpus_dir=args.corpus)
 
 
 def _dataset(args: argparse.Namespace) -> list[Path]:

@@ -3,6 +3,7 @@ ingested store."""
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -303,3 +304,15 @@ def test_validate_names_each_broken_case(
         "set.jsonl: t-3: expected source 'nowhere' is not in the corpus",
         "set.jsonl: t-2: duplicate id",
     ]
+
+
+def test_a_named_set_with_only_a_store_still_reads_its_own_corpus(tmp_path: Path) -> None:
+    """`--set dev-gold --store DIR` indexes the development corpus into DIR, not corpus/."""
+    from evals.__main__ import _settings
+
+    args = argparse.Namespace(set="dev-gold", store=tmp_path / "s", corpus=None, backend=None)
+    settings = _settings(args)
+    assert Path(settings.corpus_dir) == CORPORA["dev"].corpus_dir
+    assert Path(settings.store_dir) == tmp_path / "s"
+    args.corpus = tmp_path / "c"
+    assert Path(_settings(args).corpus_dir) == tmp_path / "c"
