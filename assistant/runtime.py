@@ -188,15 +188,19 @@ class Runtime:
                 legs[f"{n}{part}"] = DenseRetriever(
                     self.stores[n], self.embedders[n], s.candidates, only
                 )
-            legs[f"sentences{part}"] = SentenceRetriever(
-                self.sentence_store, self.sentence_model, self.fetch, s.candidates, only
-            )
+            if s.sentence_leg_weight > 0:
+                legs[f"sentences{part}"] = SentenceRetriever(
+                    self.sentence_store, self.sentence_model, self.fetch, s.candidates, only
+                )
         legs["bm25"] = KeywordRetriever(
             self.keyword, self.fetch, s.candidates, lang, filters, expand
         )
         k = k or s.top_k
         reserve, live = min(s.dense_reserve, k // 2), partial(is_live, self.manifest.documents)
-        return HybridRetriever(legs, k, s.rrf_k, works=self.works(), reserve=reserve, live=live)
+        weights = {n: s.sentence_leg_weight for n in legs if n.startswith("sentences")}
+        return HybridRetriever(
+            legs, k, s.rrf_k, weights, works=self.works(), reserve=reserve, live=live
+        )
 
     def _by_language(self, filters: Filters | None) -> list[tuple[str, Filters]]:
         """(leg suffix, filters) for each language of the corpus the filters allow."""

@@ -35,6 +35,9 @@ class Settings:
         8  # passages handed to the answerer (evals: 6 → 8 lifted fact recall 0.862 → 0.886)
     )
     candidates: int = 30  # hits taken from each retriever before fusion
+    # the fusion weight of the sentence-vector legs (one per corpus language); 0: not run (faster;
+    # more facts on dev-gold, fewer on the realistic sets: evals/README.md, "sentence legs")
+    sentence_leg_weight: float = 1.0
     rrf_k: int = 60  # reciprocal-rank-fusion constant
     dense_reserve: int = (
         3  # of the top k, slots for the meaning-based legs' best hits (other languages)
@@ -119,6 +122,7 @@ _ENV = {  # environment variable -> Settings field
     "PP_CACHE_DIR": "cache_dir",
     "PP_CHUNK_TOKENS": "chunk_tokens",
     "PP_TOP_K": "top_k",
+    "PP_SENTENCE_LEG_WEIGHT": "sentence_leg_weight",
     "PP_ABSTAIN_THRESHOLD": "abstain_threshold",
     "PP_ANSWERER": "answerer",
     "OPENAI_MODEL": "llm_model",

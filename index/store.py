@@ -58,10 +58,16 @@ def generation_of(name: str, prefix: str) -> int | None:
     return int(gen) if head.startswith(prefix + "_") and gen.isdigit() else None
 
 
+# Chroma's HNSW defaults (16 links, a candidate list of 100) find about 64 % of the true 30 nearest
+# of 6000 random 384-d vectors and a different 64 % on each build; with these, 99.8 % and nearly
+# the same ones (1.3 ms a query). A collection keeps the configuration it was created with.
+HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 400, "max_neighbors": 32}
+
+
 def get_collection(client: Any, name: str) -> Any:
     """A cosine-space collection; our own embeddings are always passed, never Chroma's default."""
     return client.get_or_create_collection(
-        name=name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        name=name, configuration={"hnsw": HNSW}, embedding_function=None
     )
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from assistant.filters import Filters
@@ -93,3 +97,33 @@ def test_czech_without_diacritics_meets_czech_with_them() -> None:
         "spolupráci se třetími zeměmi", "cs"
     )
     assert analyze("jakých", "cs") == []  # a stopword once lemmatised
+
+
+def test_the_sentence_leg_weight_decides_whether_the_sentence_legs_run(
+    runtime: Runtime, open_runtime: Any
+) -> None:
+    """Weight 1: a sentence-vector leg per corpus language, fused with that weight; 0: none run,
+    and the chunk legs still find the document."""
+    legs = runtime.retriever("en").legs
+    assert {n for n in legs if n.startswith("sentences")} == {"sentences:cs", "sentences:en"}
+    half = open_runtime(replace(runtime.settings, sentence_leg_weight=0.5)).retriever("en")
+    assert half.weights == {"sentences:cs": 0.5, "sentences:en": 0.5}
+    off = open_runtime(replace(runtime.settings, sentence_leg_weight=0.0))
+    assert not [n for n in off.retriever("en").legs if n.startswith("sentences")]
+    hits = [p.doc_id for p in off.search("When was PP DATA officially launched?", k=5)]
+    assert "pp-data-project-en" in hits
+
+
+def test_collections_are_built_for_near_exact_neighbours(tmp_path: Path) -> None:
+    """Every collection gets the HNSW configuration of index/store.py (more links and a longer
+    candidate list than Chroma's defaults), so its nearest neighbours barely change between
+    builds; reopening a collection keeps it."""
+    import chromadb
+
+    from index.store import HNSW, get_collection
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "c"))
+    made = get_collection(client, "pp_test_g0")
+    hnsw = made.configuration["hnsw"]
+    assert {k: hnsw[k] for k in HNSW} == HNSW
+    assert get_collection(client, "pp_test_g0").configuration["hnsw"]["ef_search"] == 400
