@@ -1,6 +1,8 @@
 """Follow-ups made standalone from the earlier turns: "Who hosts it?" takes the subject of the
-question before; "and in 2022?" is the question before with its new part; "what does the third one
-do?" names the third item of the answer before. General words of English, Czech and Russian only."""
+question before ("since when has he …?" also the names the answer before begins with); "and in
+2022?" is the question before with its new part; "what does the third one do?" names the third item
+of the answer before, with what the list was of. General words of English, Czech and Russian
+only."""
 
 from __future__ import annotations
 
@@ -19,6 +21,12 @@ _REFERS = re.compile(
     r"je|он|она|оно|они|его|её|ее|их|ему|ей|им|там|этот|эта|это|эти|этого|этой|этим|тот|та|те)\b",
     re.IGNORECASE,
 )
+# 'he', 'she' (not Czech 'on', an English word too): most often the person the answer before named
+# ('Michael Spindelegger'), where 'it' is most often the subject of the question before
+_PERSON = re.compile(
+    r"\b(he|she|him|his|her|hers|ona|jeho|jemu|jím|její|jí|он|она|его|ему|им|её|ее|ей)\b",
+    re.IGNORECASE,
+)
 _AND = re.compile(
     r"^\s*(and|also|what about|how about|a|i|a co|co třeba|и|а|а как насчёт|а что)\b", re.IGNORECASE
 )
@@ -29,6 +37,10 @@ _ORDINALS = {
     4: "fourth|4th|čtvrtý|čtvrtá|čtvrté|четвёртый|четвертый|четвёртая|четвертая",
     5: "fifth|5th|pátý|pátá|páté|пятый|пятая|пятое",
     6: "sixth|6th|šestý|šestá|šesté|шестой|шестая",
+    7: r"seventh|7th|sedm[ýáé]\w*|седьм\w+",
+    8: r"eighth|8th|osm[ýáé]\w*|восьм\w+",
+    9: r"ninth|9th|devát\w+|девят\w+",
+    10: r"tenth|10th|desát\w+|десят\w+",
     -1: "last|poslední|последний|последняя|последнее",
 }
 _ORDINAL = re.compile(
@@ -107,8 +119,14 @@ def _with_item(question: str, answer: str) -> str:
     n = next(k for k, forms in _ORDINALS.items() if re.fullmatch(forms, m.group(1), re.IGNORECASE))
     if n > len(items):
         return ""
-    item = items[n - 1 if n > 0 else -1][:120]
+    item = _leading_ordinal(items[n - 1 if n > 0 else -1])[:120]
     return question[: m.start()] + item + question[m.end() :]
+
+
+def _leading_ordinal(item: str) -> str:
+    """'second, setting up the Observatory' -> 'setting up the Observatory'."""
+    m = _ORDINAL.match(item)
+    return item[m.end() :].lstrip(" ,;:") if m else item
 
 
 def _elliptic(previous: str, part: str, subject: str) -> str:
@@ -137,14 +155,34 @@ def condense(question: str, history: Sequence[Turn] | None) -> str:
     """A standalone version of the question; unchanged when it does not lean on the history."""
     if not history or not is_follow_up(question, history):
         return question
+    subject = subject_of(history)
     replaced = _with_item(question, _last(history, "assistant"))
-    if replaced:
-        return replaced
+    if replaced:  # the item, and what the list was of ('Prague (1997)' of the Budapest Process)
+        return _about(replaced, subject) if _new_words(subject, replaced) else replaced
     body = question.strip().rstrip("?").strip()
     if not wh_word(question):  # elliptic: "and in 2022?", "а по данным Евростата?"
-        return _elliptic(_last(history, "user").strip().rstrip("?"), body, subject_of(history))
-    subject = subject_of(history)
+        return _elliptic(_last(history, "user").strip().rstrip("?"), body, subject)
+    if _PERSON.search(question):  # 'he', 'she': also whom the answer before named
+        named = _new_words(subject, " ".join(_answer_names(_last(history, "assistant"))))
+        subject = "; ".join(p for p in (subject, named) if p)
     return f"{body} ({subject})?" if subject else question
+
+
+def _about(question: str, subject: str) -> str:
+    body = question.strip().rstrip("?").strip()
+    return f"{body} ({subject})?"
+
+
+def _new_words(known: str, text: str) -> str:
+    """The words of `text` that `known` does not have (by their folded form)."""
+    have = {fold(w) for w in re.findall(r"\w+", known)}
+    return " ".join(w for w in re.findall(r"[\w’'-]+", text) if fold(w) not in have).strip()
+
+
+def _answer_names(answer: str, most: int = 4) -> list[str]:
+    """The names the first sentence of an answer writes, in order (the referent of 'he', 'it')."""
+    first = re.split(r"(?<=[.!?])\s|\n", _MARKERS.sub("", answer).strip(), maxsplit=1)[0]
+    return sorted(entities(first), key=first.find)[:most]
 
 
 class Conversation:

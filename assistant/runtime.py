@@ -1,9 +1,6 @@
 """The one place that builds the heavy objects (Chroma client, embedders, BM25, answerers) from
-Settings.
-
-A Runtime is built once per process by the entry point (CLI verb, app, evals, bench, a test fixture)
-and passed to `ask()`; nothing here is a global cache.
-"""
+Settings. A Runtime is built once per process by the entry point (CLI verb, app, evals, bench, a
+test fixture) and passed to `ask()`; nothing here is a global cache."""
 
 from __future__ import annotations
 
@@ -155,8 +152,7 @@ class Runtime:
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(data["ids"], data["embeddings"])}
 
     def question_vector(self, text: str) -> np.ndarray:
-        """The question as the sentence model embeds queries (memoised: retrieval embedded it
-        already)."""
+        """The question as the sentence model embeds queries (memoised: retrieval did it)."""
         return self.sentence_model.query(text)
 
     def fetch(self, ids: list[str]) -> dict[str, TextNode]:
@@ -197,10 +193,8 @@ class Runtime:
         )
         k = k or s.top_k
         reserve, live = min(s.dense_reserve, k // 2), partial(is_live, self.manifest.documents)
-        weights = {n: s.sentence_leg_weight for n in legs if n.startswith("sentences")}
-        return HybridRetriever(
-            legs, k, s.rrf_k, weights, works=self.works(), reserve=reserve, live=live
-        )
+        w = {n: s.sentence_leg_weight for n in legs if n.startswith("sentences")}
+        return HybridRetriever(legs, k, s.rrf_k, w, works=self.works(), reserve=reserve, live=live)
 
     def _by_language(self, filters: Filters | None) -> list[tuple[str, Filters]]:
         """(leg suffix, filters) for each language of the corpus the filters allow."""

@@ -17,7 +17,10 @@ LISTED = _turns(
 
 
 def test_an_ordinal_names_the_item_of_the_list_before() -> None:
-    assert condense("What does the second one cover?", LISTED) == "What does studies cover?"
+    # the item, and what the list was of
+    assert condense("What does the second one cover?", LISTED) == (
+        "What does studies cover (outputs network)?"
+    )
     assert "a glossary" in condense("and the last one?", LISTED)
     assert "analytical reports" in condense("Co obsahuje první z nich?", LISTED)
 
@@ -77,7 +80,9 @@ def test_an_ordinal_counts_the_numbered_items_written_inline() -> None:
         "There are six: 1) illegal migration; 2) integration; 3) return & reintegration; "
         "4) migration, mobility & development; 5) legal migration; 6) asylum.",
     )
-    assert condense("what's the fifth one exactly?", history) == "what's legal migration exactly?"
+    assert condense("what's the fifth one exactly?", history) == (
+        "what's legal migration exactly (thematic areas)?"
+    )
     assert "mobility & development" in condense("and the fourth one?", history)
 
 
@@ -95,3 +100,42 @@ def test_one_capitalised_word_is_not_the_whole_subject() -> None:
     )
     out = condense("A kdy byla ta síť oficiálně zřízena?", history)
     assert "Evropské migrační sítě" in out
+
+
+def test_an_ordinal_item_keeps_what_the_list_was_of() -> None:
+    """'the third one' of the Budapest Process's conferences is Prague (1997) of the Budapest
+    Process; an eighth step is counted in Czech too, and the item loses its own ordinal word."""
+    history = _turns(
+        "List the ministerial conferences of the Budapest Process.",
+        "Berlin (1991), Budapest (1993), Prague (1997), Rhodes (2003) and Istanbul (2013).",
+    )
+    out = condense("and the third one? where was it, when, and how many states came?", history)
+    assert "Prague (1997)" in out and "Budapest Process" in out
+    steps = _turns(
+        "Jaké kroky má řízení?",
+        "1. podání žádosti, 2. pohovor, 3. rozhodnutí, 4. doručení, 5. odvolání, 6. soud, "
+        "7. kasační stížnost, 8. žaloba proti rozhodnutí.",
+    )
+    assert "žaloba proti rozhodnutí" in condense("a ten osmý krok – do kdy?", steps)
+    objectives = _turns(
+        "What are the objectives of PP DATA?",
+        "First, a dialogue; second, setting up the Migration Observatory; third, a knowledge base.",
+    )
+    out = condense("what does the second one do exactly?", objectives)
+    assert out.startswith("what does setting up the Migration Observatory do") and "PP DATA" in out
+
+
+def test_he_or_she_is_the_person_the_answer_before_named() -> None:
+    """'he' after 'Who heads ICMPD?' is the Director General the answer named; 'it' keeps to the
+    question's subject, without the answer's other names."""
+    history = _turns(
+        "Who heads ICMPD?", "ICMPD is headed by its Director General, Michael Spindelegger."
+    )
+    out = condense("since when has he been in that job?", history)
+    assert "Michael Spindelegger" in out and "ICMPD" in out
+    history = _turns(
+        "What is the Prague Process?",
+        "The Prague Process links the European Union with the Western Balkans [1].",
+    )
+    out = condense("and who runs its secretariat?", history)
+    assert "Prague Process" in out and "Western Balkans" not in out
