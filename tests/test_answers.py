@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from assistant.errors import AssistantError
@@ -316,3 +317,22 @@ def test_a_broad_question_gets_the_outline_of_the_page_whose_sections_it_asks_ab
         assert lines[at + 1].startswith("- "), answer.text  # the heading labels its items
     assert "Take place every 3-5 years" in answer.text and "Projects" not in answer.text
     _assert_exact_citations(runtime, answer)
+
+
+def test_a_yes_no_questions_year_may_be_answered_by_another_year() -> None:
+    """'Was MIEUX still running in 2025?' is decided by 'closed in March 2024': for a yes/no
+    question a sentence giving another year may answer, one with no year may not; a 'when'
+    question still needs its own figures."""
+    from assistant.answerers.extractive import Scored, usable
+    from assistant.extract.candidates import Candidate, terms
+    from assistant.question import analyse
+
+    def scored(text: str) -> Scored:
+        c = Candidate(_evidence(text), 0, terms(text, "en"), frozenset({"mieux"}), None)
+        return Scored(c, 1.0, np.zeros(1))
+
+    closed = scored("The MIEUX initiative was run by ICMPD and closed in March 2024.")
+    undated = scored("The MIEUX initiative gave partner countries technical assistance.")
+    asked = analyse("Was the MIEUX initiative still running in 2025?", "en")
+    assert usable(asked, closed, "en") and not usable(asked, undated, "en")
+    assert not usable(analyse("What did MIEUX do in 2025?", "en"), closed, "en")

@@ -32,6 +32,7 @@ from assistant.verify import quantities
 from index.language import fold
 
 _TOPIC = FEATURES.index("topic")
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _OUR_MARKER = re.compile(r"(?:^|\s)\[?\d+\](?=\s|$)")  # a quoted "[2]" would pose as our citation
 # 'For more projects visit www.…': a pointer to another page says nothing itself
 _POINTER = re.compile(
@@ -168,7 +169,9 @@ def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> 
     answered by a sentence about 2018, 'ICMPD' not by one about the IOM. An acronym counts as held
     where the corpus's expansion of it is written out."""
     held = figures(c.text) | quantities(c.text) | {t for t in c.context if t.isdigit()}
-    if q.numbers and not q.numbers <= held:
+    # a yes/no question's figure is what it asks about ('still running in 2025?'): the sentence
+    # that decides it may give another of the same kind ('closed in March 2024')
+    if q.numbers and not q.numbers <= held and not (q.yes_no and _same_kind(q.numbers, held)):
         return False
     where = c.own | c.context
     known = knowledge or CorpusKnowledge()
@@ -178,6 +181,12 @@ def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> 
         or any(f.terms <= where for f in known.expansions(a))
         for a in q.acronyms
     )
+
+
+def _same_kind(asked: frozenset[str], held: set[str]) -> bool:
+    """The sentence gives a year where the question names one, a number where it names another."""
+    years = {x for x in held if _YEAR.fullmatch(x)}
+    return all(bool(years) if _YEAR.fullmatch(a) else bool(held - years) for a in asked)
 
 
 def _verdict(q: Question, lang: str, best: list[Scored]) -> str:
