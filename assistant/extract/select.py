@@ -74,20 +74,16 @@ def _with_values(
     floor: float,
 ) -> tuple[list[list[Evidence]], bool]:
     """The lead, the next best sentences (up to SECONDS) when close and they say what was asked (a
-    date for 'when'; after the first, only about the same thing), and another document's value of
-    the same thing."""
+    date for 'when'), and another document's value of the same thing."""
     seen = {(e.passage.doc_id, e.start) for e in lead}
     other = _differing(ranked[0], ranked, links)
-    best = ranked[0]
     more = [
         s
-        for i, s in enumerate(ranked[1 : 1 + SECONDS])
+        for s in ranked[1 : 1 + SECONDS]
         if s is not other
         and s.z >= floor
         and s.candidate.key() not in seen
         and fills(q, s.candidate.text)
-        # beyond the first, only one that says as many of the question's rare words as the best
-        and (i == 0 or len(s.held) >= max(1, len(best.held)))
     ]
     if other is not None and other.candidate.key() not in seen:
         more.append(other)  # last: compose compares it with the best one
