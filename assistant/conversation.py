@@ -165,7 +165,7 @@ def condense(question: str, history: Sequence[Turn] | None) -> str:
     if _PERSON.search(question):  # 'he', 'she': also whom the answer before named
         named = _new_words(subject, " ".join(_answer_names(_last(history, "assistant"))))
         subject = "; ".join(p for p in (subject, named) if p)
-    return f"{body} ({subject})?" if subject else question
+    return _about(question, subject) if subject else question
 
 
 def _about(question: str, subject: str) -> str:
@@ -180,7 +180,7 @@ def _new_words(known: str, text: str) -> str:
 
 
 def _answer_names(answer: str, most: int = 4) -> list[str]:
-    """The names the first sentence of an answer writes, in order (the referent of 'he', 'it')."""
+    """The names the first sentence of an answer writes, in order (the referent of 'he', 'she')."""
     first = re.split(r"(?<=[.!?])\s|\n", _MARKERS.sub("", answer).strip(), maxsplit=1)[0]
     return sorted(entities(first), key=first.find)[:most]
 
