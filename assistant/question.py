@@ -253,7 +253,7 @@ def fills(question: Question, text: str) -> bool:
         "frequency": facts.has_frequency,
         "role": facts.has_role,
         "place": lambda t: bool(facts.places(t) or _new_names(question, t)),
-        "person": lambda t: bool(facts.names(t)),
+        "person": lambda t: bool(facts.names(t) or _new_names(question, t)),
     }
     if slot in checks:
         return bool(checks[slot](text))

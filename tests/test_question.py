@@ -139,6 +139,8 @@ def test_a_date_question_names_the_event_it_dates() -> None:
         ("How many states take part?", "Many states take part.", False),
         ("What does SOM stand for?", "The SOM is the Senior Officials' Meeting.", True),
         ("What does SOM stand for?", "The senior officials meet yearly.", False),
+        ("Who joined the process later?", "Libya, Norway and Uganda joined later.", True),
+        ("Who joined the process later?", "Several states joined later.", False),
     ],
 )
 def test_a_sentence_fills_the_slot_only_with_that_kind_of_fact(

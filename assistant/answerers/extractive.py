@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -17,6 +18,7 @@ import numpy as np
 from assistant import messages
 from assistant.context import chunks_after
 from assistant.evidence import instruction_like
+from assistant.extract.blocks import is_item
 from assistant.extract.candidates import Candidate, candidates
 from assistant.extract.compose import compose
 from assistant.extract.features import FEATURES, Asked, asked, features
@@ -32,6 +34,7 @@ from assistant.verify import quantities
 from index.language import fold
 
 _TOPIC = FEATURES.index("topic")
+_NAMED = ("person", "role")  # slots a list item may answer without a name in it
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _OUR_MARKER = re.compile(r"(?:^|\s)\[?\d+\](?=\s|$)")  # a quoted "[2]" would pose as our citation
 # 'For more projects visit www.…': a pointer to another page says nothing itself
@@ -161,7 +164,10 @@ def usable(q: Question, s: Scored, lang: str, knowledge: CorpusKnowledge | None 
         return False
     if not _namesheld(q, c, knowledge):
         return False
-    return not q.specific or fills_any(q, c.text) or c.text.rstrip().endswith(":")
+    if not q.specific or fills_any(q, c.text) or c.text.rstrip().endswith(":"):
+        return True
+    # an item of a list answers 'who' in common nouns too ('- regional organisations;')
+    return q.slot in _NAMED and is_item(c.ev)
 
 
 def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> bool:
@@ -171,7 +177,12 @@ def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> 
     held = figures(c.text) | quantities(c.text) | {t for t in c.context if t.isdigit()}
     # a yes/no question's figure is what it asks about ('still running in 2025?'): the sentence
     # that decides it may give another of the same kind ('closed in March 2024')
-    if q.numbers and not q.numbers <= held and not (q.yes_no and _same_kind(q.numbers, held)):
+    if (
+        q.numbers
+        and not q.numbers <= held
+        and not (q.yes_no and _same_kind(q.numbers, held))
+        and not _in_passage(q.numbers, c, held)
+    ):
         return False
     where = c.own | c.context
     known = knowledge or CorpusKnowledge()
@@ -181,6 +192,20 @@ def _namesheld(q: Question, c: Candidate, knowledge: CorpusKnowledge | None) -> 
         or any(f.terms <= where for f in known.expansions(a))
         for a in q.acronyms
     )
+
+
+def _in_passage(asked: frozenset[str], c: Candidate, held: set[str]) -> bool:
+    """The question's figures stand in the sentence's passage ('It was opened by …' under 'the
+    fourth conference, 24 October 2022'), and the sentence names no other year: a sentence about
+    2018 does not answer for 2019."""
+    if {x for x in held if _YEAR.fullmatch(x)} - asked:
+        return False
+    return asked <= _passage_figures(c.passage.doc_id, c.passage.start, c.passage.text)
+
+
+@lru_cache(maxsize=512)
+def _passage_figures(doc_id: str, start: int, text: str) -> frozenset[str]:
+    return frozenset(figures(text))
 
 
 def _same_kind(asked: frozenset[str], held: set[str]) -> bool:
