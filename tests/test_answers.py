@@ -258,6 +258,36 @@ def _evidence(text: str) -> Evidence:
     return Evidence(text, text, 0, len(text), passage, 0)
 
 
+def test_the_questions_year_may_stand_in_the_sentences_passage_but_not_against_its_own() -> None:
+    """'It was opened by Vít Rakušan.' answers who opened the 2022 conference when its passage
+    dates the conference; a sentence naming 2018 does not, and neither does a passage without 2022.
+    A 'who' question is answered by a list item in common nouns, a 'when' question is not."""
+    from assistant.answerers.extractive import Scored, usable
+    from assistant.extract.candidates import Candidate, terms
+    from assistant.question import analyse
+
+    chunk = (
+        "The fourth conference took place in Prague on 24 October 2022. "
+        "It was opened by Vít Rakušan. In 2018 it was opened by Karel Novák."
+    )
+    passage = Passage("p#0", "p", chunk, chunk, 0, len(chunk), 1.0, language="en")
+
+    def scored(text: str, where: Passage = passage) -> Scored:
+        at = where.text.index(text)
+        ev = Evidence(text, text, at, at + len(text), where, 0)
+        return Scored(Candidate(ev, 0, terms(text, "en"), frozenset(), None), 1.0, np.zeros(1))
+
+    asked = analyse("Who opened the conference in 2022?", "en")
+    assert usable(asked, scored("It was opened by Vít Rakušan."), "en")
+    assert not usable(asked, scored("In 2018 it was opened by Karel Novák."), "en")
+    alone = Passage("q#0", "q", "It was opened by Vít Rakušan.", "", 0, 29, 1.0, language="en")
+    assert not usable(asked, scored("It was opened by Vít Rakušan.", alone), "en")
+    item = "- regional organisations;"
+    listed = Passage("l#0", "l", item, item, 0, len(item), 1.0, language="en")
+    assert usable(analyse("Who could ask for support?", "en"), scored(item, listed), "en")
+    assert not usable(analyse("When could they ask for support?", "en"), scored(item, listed), "en")
+
+
 def test_a_sentence_that_excepts_the_asked_name_answers_no() -> None:
     sentence = _evidence("All EU Member States except Denmark are members of the network.")
     assert decide("Is Denmark a member of the network?", "en", sentence, 0.5, 1.0) is False
@@ -336,3 +366,24 @@ def test_a_yes_no_questions_year_may_be_answered_by_another_year() -> None:
     asked = analyse("Was the MIEUX initiative still running in 2025?", "en")
     assert usable(asked, closed, "en") and not usable(asked, undated, "en")
     assert not usable(analyse("What did MIEUX do in 2025?", "en"), closed, "en")
+
+
+def test_the_askers_language_version_is_the_translation_not_a_sentence_sharing_a_year() -> None:
+    """Aligned as each other's closest sentence by meaning: the English 'hosted in November 2013'
+    keeps its own words when the only retrieved Czech sentence with 2013 translates another one."""
+    from assistant.extract.candidates import Candidate
+    from assistant.extract.compose import asker_version
+
+    def candidate(doc: str, lang: str, text: str, vector: list[float], at: int = 0) -> Candidate:
+        passage = Passage(f"{doc}#0", doc, text, text, at, at + len(text), 1.0, language=lang)
+        ev = Evidence(text, text, at, at + len(text), passage, 0)
+        v = np.array(vector) / np.linalg.norm(vector)
+        return Candidate(ev, 0, frozenset(), frozenset(), v)
+
+    hosted = candidate("en", "en", "A panel was hosted in November 2013.", [1.0, 0.1, 0.0])
+    began = candidate("en", "en", "The project began in February 2013.", [0.1, 1.0, 0.0], 40)
+    zacal = candidate("cs", "cs", "Projekt začal v únoru 2013.", [0.15, 1.0, 0.05])
+    pool = [hosted, began, zacal]
+    assert asker_version(hosted, "cs", {"cs"}, pool) is hosted.ev
+    assert asker_version(began, "cs", {"cs"}, pool) is zacal.ev
+    assert asker_version(began, "en", {"cs"}, pool) is began.ev

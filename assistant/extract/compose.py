@@ -10,6 +10,7 @@ import re
 from assistant import messages
 from assistant.evidence import Evidence, numbers, years
 from assistant.extract.blocks import is_heading
+from assistant.extract.candidates import Candidate
 from assistant.types import Citation, Draft, Passage
 
 
@@ -28,20 +29,29 @@ def _marks(text: str) -> set[str]:
     return numbers(text) | set(re.findall(r"\b[A-ZА-ЯЁ]{2,}\b", text))
 
 
-def asker_version(ev: Evidence, lang: str, twins: set[str], pool: list[Evidence]) -> Evidence:
-    """The same sentence in the asker's language when its translation was retrieved, aligned by its
-    figures and acronyms: a Czech asker reads the Czech page's sentence, not the English one."""
-    if ev.passage.language == lang or not twins or not numbers(ev.text):
+def asker_version(c: Candidate, lang: str, twins: set[str], pool: list[Candidate]) -> Evidence:
+    """The same sentence in the asker's language when its translation was retrieved: a Czech asker
+    reads the Czech page's sentence, not the English one. The two are aligned as each other's
+    closest sentence by meaning (between the two documents' retrieved sentences) that keeps its
+    figures and acronyms."""
+    ev = c.ev
+    if ev.passage.language == lang or not twins or c.vector is None:
         return ev
     marks = _marks(ev.text)
-    for other in pool:
-        if (
-            other.passage.doc_id in twins
-            and other.passage.language == lang
-            and marks <= _marks(other.text)
-        ):
-            return other
-    return ev
+    others = [
+        o
+        for o in pool
+        if o.passage.doc_id in twins
+        and o.passage.language == lang
+        and o.vector is not None
+        and marks <= _marks(o.text)
+    ]
+    if not others:
+        return ev
+    best = max(others, key=lambda o: float(o.vector @ c.vector))  # type: ignore[operator]
+    mine = [o for o in pool if o.passage.doc_id == ev.passage.doc_id and o.vector is not None]
+    back = max(mine, key=lambda o: float(o.vector @ best.vector))  # type: ignore[operator]
+    return best.ev if back.key() == c.key() else ev
 
 
 def _runs(group: list[Evidence]) -> list[list[Evidence]]:

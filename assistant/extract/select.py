@@ -47,9 +47,9 @@ def select(
     question)."""
     best = ranked[0]
     links = translations(passages)
-    evs = [s.candidate.ev for s in ranked]
+    pool = [s.candidate for s in ranked]
     first = asker_version(
-        best.candidate.ev, lang, links.get(best.candidate.passage.doc_id, set()), evs
+        best.candidate, lang, links.get(best.candidate.passage.doc_id, set()), pool
     )
     lead = list_block(first, passages) if _expands(q, first) else [first]
     if q.broad and len(lead) == 1:
@@ -139,7 +139,7 @@ def _with_more(
     groups = [lead]
     covered = {(e.passage.doc_id, e.start) for e in lead}
     docs = {lead[0].passage.doc_id}
-    evs = [s.candidate.ev for s in ranked]
+    pool = [s.candidate for s in ranked]
     for s in ranked[1:]:
         c = s.candidate
         if s.z < floor or len(groups) >= limit:
@@ -147,7 +147,7 @@ def _with_more(
         twin_used = bool(links.get(c.passage.doc_id, set()) & docs) and c.passage.doc_id not in docs
         if c.key() in covered or twin_used:
             continue
-        ev = asker_version(c.ev, lang, links.get(c.passage.doc_id, set()), evs)
+        ev = asker_version(c, lang, links.get(c.passage.doc_id, set()), pool)
         block = _block(q, ev, passages, covered)
         if not block:
             continue
