@@ -155,6 +155,8 @@ def analyse(text: str, lang: str = "en") -> Question:
     found = [f for f in found if not (f[2] == "date" and _conjunction_when(q, f[0]))]
     slot = min(found)[2] if found else ""  # the first question word in the sentence decides
     also = _also(q, found, slot)
+    if slot == "date" and re.search(_DEADLINE, q) and "duration" not in also:
+        also = (*also, "duration")  # 'by when must it be filed?' is answered 'within 15 days'
     if not slot and re.search(r"\b[A-ZА-ЯЁ]{2,}\b", text) and re.search(r"\bmean|znamen|означа", q):
         slot = "expansion"  # "What does ZZC mean?", "Co znamená OAMP?"
     yes_no = _yes_no(q, slot, lang)
@@ -182,6 +184,12 @@ def analyse(text: str, lang: str = "en") -> Question:
         also=() if yes_no else also,
     )
 
+
+# a deadline: answered by a date or by a period ('within 15 days of delivery')
+_DEADLINE = (
+    r"by when|until when|deadline|time limit|\bdo kdy\b|lhut|do jake doby|"
+    r"до какого (?:срока|числа)|в какой срок|срок подачи"
+)
 
 _OTHER_WH = re.compile(
     r"^\W*(?:and |so |but |a |и |а )?(?:what|which|who|whom|whose|how|where|why|co|kdo|koho|jak\w*|"

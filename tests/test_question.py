@@ -157,6 +157,9 @@ def test_a_sentence_fills_the_slot_only_with_that_kind_of_fact(
         ("Где прошла конференция и когда?", "ru", "place", ("date",)),
         ("How many years did the project run?", "en", "duration", ()),
         ("Is it true that it started in 2018 and cost 2 million?", "en", "", ()),
+        ("A do kdy se musí podat žaloba?", "cs", "date", ("duration",)),
+        ("By when must the appeal be filed?", "en", "date", ("duration",)),
+        ("When was the appeal filed?", "en", "date", ()),
     ],
 )
 def test_a_compound_question_asks_each_of_its_slots(
