@@ -198,19 +198,24 @@ def _in_passage(asked: frozenset[str], c: Candidate, held: set[str]) -> bool:
     """The question's figures stand in the sentence's passage ('It was opened by …' under 'the
     fourth conference, 24 October 2022'), and the sentence names no other year: a sentence about
     2018 does not answer for 2019."""
-    if {x for x in held if _YEAR.fullmatch(x)} - asked:
+    if _years(held) - asked:
         return False
-    return asked <= _passage_figures(c.passage.doc_id, c.passage.start, c.passage.text)
+    return asked <= _passage_figures(c.passage.text)
 
 
 @lru_cache(maxsize=512)
-def _passage_figures(doc_id: str, start: int, text: str) -> frozenset[str]:
+def _passage_figures(text: str) -> frozenset[str]:
+    """A passage's figures, once for all its sentences."""
     return frozenset(figures(text))
+
+
+def _years(held: set[str]) -> set[str]:
+    return {x for x in held if _YEAR.fullmatch(x)}
 
 
 def _same_kind(asked: frozenset[str], held: set[str]) -> bool:
     """The sentence gives a year where the question names one, a number where it names another."""
-    years = {x for x in held if _YEAR.fullmatch(x)}
+    years = _years(held)
     return all(bool(years) if _YEAR.fullmatch(a) else bool(held - years) for a in asked)
 
 
