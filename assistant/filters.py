@@ -1,15 +1,12 @@
 """Which documents a search may return: a small value the app, the API and the CLI build before
-any model or store is loaded (LlamaIndex is imported only when a search turns it into filters)."""
+any model or store is loaded (a search turns it into a Chroma `where` clause)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from index import access
-
-if TYPE_CHECKING:
-    from llama_index.core.vector_stores.types import MetadataFilters
 
 
 @dataclass(frozen=True)
@@ -26,29 +23,6 @@ class Filters:
     def _fields(self) -> list[tuple[str, tuple[str, ...]]]:
         fields = [("doc_id", self.doc_ids), ("language", self.languages)]
         return [*fields, ("publisher", self.publishers)]
-
-    def metadata_filters(self) -> MetadataFilters | None:
-        from llama_index.core.vector_stores.types import (
-            FilterCondition,
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-        )
-
-        parts: list[MetadataFilter | MetadataFilters] = [
-            MetadataFilter(key=key, value=list(values), operator=FilterOperator.IN)
-            for key, values in self._fields()
-            if values
-        ]
-        if self.groups is not None:
-            readable = [access.PUBLIC, *(access.PREFIX + g for g in self.groups)]
-            parts.append(
-                MetadataFilters(
-                    filters=[MetadataFilter(key=k, value=1) for k in readable],
-                    condition=FilterCondition.OR,
-                )
-            )
-        return MetadataFilters(filters=parts, condition=FilterCondition.AND) if parts else None
 
     def where(self) -> dict[str, Any] | None:
         """The same restriction as a Chroma `where` clause."""

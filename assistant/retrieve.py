@@ -9,9 +9,6 @@ from typing import Any
 
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from llama_index.core.vector_stores.types import (
-    VectorStoreQuery,
-)
 
 from assistant.filters import Filters
 from assistant.types import Passage, SentenceSpan
@@ -21,28 +18,43 @@ from index.language import analyze
 
 
 class DenseRetriever(BaseRetriever):
-    """Nearest chunks in one Chroma collection by one embedding model."""
+    """Nearest chunks in one Chroma collection by one embedding model. The primary collection's
+    rows carry their text and metadata (`node` builds them); another leg's hold vectors and the
+    fields filters need, and its hits are fetched from the primary."""
 
     def __init__(
-        self, store: Any, embedder: Embedder, k: int, filters: Filters | None = None
+        self,
+        collection: Any,
+        embedder: Embedder,
+        k: int,
+        filters: Filters | None = None,
+        node: Callable[[str, str | None, Any], TextNode] | None = None,
+        fetch: Callable[[list[str]], dict[str, TextNode]] | None = None,
     ) -> None:
         super().__init__()
-        self.store, self.embedder, self.k, self.filters = store, embedder, k, filters
+        self.collection, self.embedder, self.k, self.filters = collection, embedder, k, filters
+        self.node, self.fetch = node, fetch
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         vector = self.embedder.query(query_bundle.query_str).tolist()
-        query = VectorStoreQuery(
-            query_embedding=vector,
-            similarity_top_k=self.k,
-            filters=self.filters.metadata_filters() if self.filters else None,
+        inline = self.node is not None
+        found = self.collection.query(
+            query_embeddings=[vector],
+            n_results=self.k,
+            where=self.filters.where() if self.filters else None,
+            include=["documents", "metadatas", "distances"] if inline else ["distances"],
         )
-        result = self.store.query(query)
-        # ChromaVectorStore reports exp(-distance); the collection uses cosine distance.
-        import math
-
+        ids, distances = found["ids"][0], found["distances"][0]
+        if self.node is not None:
+            rows = zip(ids, found["documents"][0], found["metadatas"][0])
+            nodes = {cid: self.node(cid, text, meta) for cid, text, meta in rows}
+        else:
+            nodes = self.fetch(list(ids)) if self.fetch else {}
+        # the collection uses cosine distance: 1 - distance is the cosine similarity
         return [
-            NodeWithScore(node=n, score=1.0 + math.log(max(s, 1e-9)))
-            for n, s in zip(result.nodes or [], result.similarities or [])
+            NodeWithScore(node=nodes[c], score=1.0 - float(d))
+            for c, d in zip(ids, distances)
+            if c in nodes
         ]
 
 

@@ -13,14 +13,13 @@ from typing import Any
 
 import numpy as np
 from llama_index.core.schema import QueryBundle, TextNode
-from llama_index.core.vector_stores.utils import metadata_dict_to_node
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.answerers import Answerer, ExtractiveAnswerer, make_answerer
 from assistant.conversation import condense
 from assistant.errors import AssistantError, NoIndexError
 from assistant.filters import Filters
 from assistant.knowledge import CorpusKnowledge
+from assistant.records import Records
 from assistant.retrieve import (
     DenseRetriever,
     HybridRetriever,
@@ -114,13 +113,12 @@ class Runtime:
         """Point at the manifest's live generation of collections and BM25 index."""
         s, gen = self.settings, manifest.generation
         self.manifest = manifest
+        self.first = next(iter(manifest.embedders))  # its records hold the texts
         self.stores = {
-            n: ChromaVectorStore(
-                chroma_collection=get_collection(self.client, collection_name(s.index, n, gen))
-            )
-            for n in s.embedders
+            n: get_collection(self.client, collection_name(s.index, n, gen)) for n in s.embedders
         }
-        self.primary = get_collection(self.client, collection_name(s.index, s.embedders[0], gen))
+        self.primary = get_collection(self.client, collection_name(s.index, self.first, gen))
+        self.records = Records(self.primary, manifest.documents, self.document_text)
         self.sentence_store = get_collection(self.client, collection_name(s.index, SENTENCES, gen))
         self.sentence_model = self.embedders[
             str(manifest.chunking.get("sentences", s.embedders[0]))
@@ -157,14 +155,7 @@ class Runtime:
 
     def fetch(self, ids: list[str]) -> dict[str, TextNode]:
         """Chunks by id from the primary collection."""
-        if not ids:
-            return {}
-        data = self.primary.get(ids=ids, include=["documents", "metadatas"])
-        out: dict[str, TextNode] = {}
-        for cid, text, meta in zip(data["ids"], data["documents"], data["metadatas"]):
-            node = metadata_dict_to_node(meta, text=text)
-            out[cid] = node  # type: ignore[assignment]
-        return out
+        return self.records.fetch(ids)
 
     def retriever(
         self, lang: str, filters: Filters | None = None, k: int | None = None, expand: Any = None
@@ -181,8 +172,14 @@ class Runtime:
                     and len(s.embedders) > 1
                 ):
                     continue  # MiniLM is English-only: elsewhere its ranking is noise
+                inline = n == self.first
                 legs[f"{n}{part}"] = DenseRetriever(
-                    self.stores[n], self.embedders[n], s.candidates, only
+                    self.stores[n],
+                    self.embedders[n],
+                    s.candidates,
+                    only,
+                    node=self.records.node if inline else None,
+                    fetch=None if inline else self.fetch,
                 )
             if s.sentence_leg_weight > 0:
                 legs[f"sentences{part}"] = SentenceRetriever(

@@ -14,10 +14,19 @@ from typing import Any
 import numpy as np
 
 from assistant.settings import Settings
+from index import texts
 from index.chunk import Chunk
 from index.clean import clean
 from index.embed import EMBEDDER_INFO, make_embedder
-from index.generation import SENTENCES, sentence_embedder, sentence_id
+from index.generation import (
+    SENTENCES,
+    add_records,
+    chunk_record,
+    leg_field,
+    sentence_embedder,
+    sentence_id,
+    sentence_meta,
+)
 from index.keyword import KeywordIndex, Terms, analysed
 from index.language import split_sentences
 from index.load import Document, iter_corpus, load_document
@@ -183,7 +192,10 @@ def build_store(settings: Settings, built: Built, cache: Path, batch: int = 4000
         terms.setdefault(d.doc_id, {}).update(analysed([c.chunk_id], [c.text], [lang]))
     KeywordIndex.from_terms(terms).save(keyword_dir(settings.store_dir, 0))
     timings["bm25_s"] = round(time.perf_counter() - started, 1)
-    _manifest(settings, built).save(settings.store_dir)
+    manifest = _manifest(settings, built)
+    for doc, _ in built:  # the kept texts citations read their quotes from, as ingest keeps them
+        texts.save(settings.store_dir, manifest.documents[doc.doc_id]["sha256"], doc.text)
+    manifest.save(settings.store_dir)
     return timings
 
 
@@ -195,27 +207,19 @@ def _chunk_collection(
     flat: list[tuple[Document, Chunk]],
     batch: int,
 ) -> None:
-    """One embedder's chunk collection, each chunk's vector the mean of its cached sentences'."""
-    from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
-    store = ChromaVectorStore(
-        chroma_collection=get_collection(client, collection_name(settings.index, name, 0))
-    )
+    """One embedder's chunk collection, each chunk's vector the mean of its cached sentences',
+    written by ingest's own writer (the first leg keeps the texts)."""
+    coll = get_collection(client, collection_name(settings.index, name, 0))
+    first = name == settings.embedders[0]
     for i in range(0, len(flat), batch):
-        nodes: list[BaseNode] = [
-            TextNode(
-                id_=c.chunk_id,
-                text=c.text,
-                metadata=c.metadata(d.meta, d.text),
-                embedding=vectors.chunk(c).tolist(),
-                excluded_embed_metadata_keys=["sentences", "raw"],
-                excluded_llm_metadata_keys=["sentences", "raw"],
-                relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=d.doc_id)},
-            )
-            for d, c in flat[i : i + batch]
-        ]
-        store.add(nodes)
+        part = flat[i : i + batch]
+        records = [chunk_record(d, c, "") for d, c in part]
+        if not first:
+            records = [{k: v for k, v in r.items() if leg_field(k)} for r in records]
+        kept = [c.text for _, c in part] if first else None
+        add_records(
+            coll, [c.chunk_id for _, c in part], [vectors.chunk(c) for _, c in part], records, kept
+        )
 
 
 def _sentence_collection(
@@ -223,7 +227,7 @@ def _sentence_collection(
 ) -> None:
     """The sentence vectors the offline answerer reads, as index/generation.py writes them."""
     rows = {
-        sentence_id(d.doc_id, ss, se): (d.doc_id, c.text[cs:ce])
+        sentence_id(d.doc_id, ss, se): (sentence_meta(d, c), c.text[cs:ce])
         for d, chunks in built
         for c in chunks
         for cs, ce, ss, se in c.sentences
@@ -232,10 +236,8 @@ def _sentence_collection(
     ids = list(rows)
     for i in range(0, len(ids), batch):
         part = ids[i : i + batch]
-        coll.add(
-            ids=part,
-            embeddings=[vectors.vectors[rows[x][1]].tolist() for x in part],
-            metadatas=[{"doc_id": rows[x][0]} for x in part],
+        add_records(
+            coll, part, [vectors.vectors[rows[x][1]] for x in part], [rows[x][0] for x in part]
         )
 
 

@@ -27,13 +27,13 @@ class Chunk:
         list[int]
     ]  # [clean_start, clean_end, source_start, source_end], clean offsets relative to text
 
-    def metadata(self, doc_meta: dict[str, Any], source: str) -> dict[str, Any]:
-        """Flat metadata stored beside the chunk (Chroma accepts scalars only), with the raw source
-        span."""
+    def metadata(self, doc_meta: dict[str, Any]) -> dict[str, Any]:
+        """The flat metadata stored beside the chunk: what filters and citations need and nothing
+        the manifest or the kept source text already holds (the title, the date and the source
+        are the document's; the raw span is the kept text between `start` and `end`)."""
         import json
 
-        keep = ("title", "language", "publisher", "date", "translation_of", "source")
-        meta: dict[str, Any] = {k: str(doc_meta.get(k) or "") for k in keep}
+        meta: dict[str, Any] = {k: str(doc_meta.get(k) or "") for k in ("language", "publisher")}
         meta.update(
             doc_id=self.doc_id,
             chunk_index=self.index,
@@ -42,7 +42,6 @@ class Chunk:
             heading=self.heading,
             tokens=self.tokens,
             sentences=json.dumps(self.sentences, separators=(",", ":")),
-            raw=source[self.start : self.end],
         )
         meta.update(flags(doc_meta.get("groups") or ()))
         pages = _pages_within(doc_meta.get("pages") or [], self.start, self.end)

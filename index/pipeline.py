@@ -125,6 +125,8 @@ def _next_manifest(
     live, words = (old.generation, old.keyword) if old else (-1, -1)
     documents = {} if rebuild else dict(base.documents)
     gen = live if in_place else live + 1
+    if in_place and old is not None:  # the live first leg keeps the texts: keep its order
+        wanted = {n: wanted[n] for n in old.embedders}
     return Manifest(wanted, chunking, documents, generation=gen, keyword=words + 1), in_place
 
 

@@ -72,6 +72,37 @@ def test_dropping_a_dense_leg_embeds_nothing_again(small_corpus: Settings) -> No
     assert manifest is not None and set(manifest.embedders) == {"e5"}
     assert 0 < report.embedded < 10  # the new note's chunk and sentences only
     assert "3 May 2021" in ask("When did the consulate in Tbilisi open?", runtime=Runtime(e5)).text
+    # the documents copied into the e5-only generation took their texts from the dropped MiniLM leg
+    assert "2018" in ask("When was PP DATA officially launched?", runtime=Runtime(e5)).text
+
+
+def test_records_keep_only_what_filters_and_citations_need(
+    small_corpus: Settings, models: dict[str, Any]
+) -> None:
+    """The first leg stores each chunk's text and own fields, a second leg only its vectors and
+    filter fields; a passage still shows its document's title and date and quotes the exact
+    source, from the manifest and the kept text."""
+    both = replace(small_corpus, embedders=("minilm", "e5"))
+    ingest(both.index, embedders=models)
+    client = open_client(both.index)
+    first = get_collection(client, collection_name(both.index, "minilm", 0))
+    second = get_collection(client, collection_name(both.index, "e5", 0))
+    rows = first.get(include=["documents", "metadatas"])
+    assert rows["ids"] and all(rows["documents"])
+    repeated = {"_node_content", "raw", "title", "date", "source", "translation_of"}
+    assert not any(repeated & set(m) for m in rows["metadatas"])
+    legs = second.get(include=["documents", "metadatas"])
+    assert not any(legs["documents"])
+    assert all(set(m) <= {*generation.LEG_FIELDS} for m in legs["metadatas"])
+    runtime = Runtime(both, embedders=models)
+    manifest = Manifest.load(both.store_dir)
+    assert manifest is not None
+    passages = runtime.search("When was PP DATA officially launched?", k=4)
+    assert passages
+    for p in passages:
+        meta = manifest.documents[p.doc_id]["meta"]
+        assert p.title == meta["title"] and p.date == str(meta.get("date") or "")
+        assert p.raw and runtime.document_text(p.doc_id)[p.start : p.end] == p.raw
 
 
 def test_an_added_document_is_written_into_the_live_collections(
