@@ -22,7 +22,7 @@ from index.generation import (
     SENTENCES,
     add_records,
     chunk_record,
-    leg_field,
+    leg_record,
     sentence_embedder,
     sentence_id,
     sentence_meta,
@@ -215,7 +215,7 @@ def _chunk_collection(
         part = flat[i : i + batch]
         records = [chunk_record(d, c, "") for d, c in part]
         if not first:
-            records = [{k: v for k, v in r.items() if leg_field(k)} for r in records]
+            records = [leg_record(r) for r in records]
         kept = [c.text for _, c in part] if first else None
         add_records(
             coll, [c.chunk_id for _, c in part], [vectors.chunk(c) for _, c in part], records, kept

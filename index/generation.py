@@ -86,25 +86,25 @@ def copy_documents(
     """Carry unchanged documents' records and vectors into the new generation (no embedding).
     The new first leg keeps the texts and full records: from the old first leg when that one is
     dropped; another leg keeps only the fields its filters read."""
-
-    def source(name: str) -> Any:
-        return get_collection(client, collection_name(config, name, old.generation))
-
     old_first = next(iter(old.embedders))
     first = next(n for n in collections if n != SENTENCES)
+    texts_from = get_collection(client, collection_name(config, old_first, old.generation))
     for name, target in collections.items():
+        source = get_collection(client, collection_name(config, name, old.generation))
         for i in range(0, len(doc_ids), batch):
             where = {"doc_id": {"$in": doc_ids[i : i + batch]}}
-            data = source(name).get(where=where, include=["embeddings", "metadatas"])
+            data = source.get(where=where, include=["embeddings", "documents", "metadatas"])
             ids, metas, texts = data["ids"], data["metadatas"], None
             if not ids:
                 continue
-            if name == first:
-                full = source(old_first).get(ids=ids, include=["documents", "metadatas"])
+            if name == first and name != old_first:
+                full = texts_from.get(ids=ids, include=["documents", "metadatas"])
                 rows = dict(zip(full["ids"], zip(full["documents"], full["metadatas"])))
                 texts, metas = [rows[c][0] for c in ids], [rows[c][1] for c in ids]
+            elif name == first:
+                texts = data["documents"]
             elif name != SENTENCES:
-                metas = [{k: v for k, v in m.items() if leg_field(k)} for m in metas]
+                metas = [leg_record(m) for m in metas]
             add_records(target, ids, data["embeddings"], metas, texts)
 
 
@@ -129,12 +129,13 @@ def _sentences(prepared: list[Prepared]) -> dict[str, tuple[dict[str, str | int]
     for p in prepared:
         for chunk in p.chunks:
             context = chunk.heading or p.doc.title  # what the sentence is about, when it says "it"
+            meta = sentence_meta(p.doc, chunk)
             for cs, ce, ss, se in chunk.sentences:
                 text = chunk.text[cs:ce]
                 out.setdefault(
                     sentence_id(p.doc.doc_id, ss, se),
                     (
-                        sentence_meta(p.doc, chunk),
+                        meta,
                         text if not context or context in text else f"{context}: {text}",
                     ),
                 )
@@ -158,20 +159,17 @@ def embed(
     jobs.append((sentence_embedder(tuple(legs)), [text for _, text in sentences.values()]))
     counter = _Counter(sum(len(texts) for _, texts in jobs), progress)
     models = {n: loaded.get(n) or make_embedder(n, config) for n, _ in jobs}
-    stamps = {d.doc_id: version(versions.get(d.doc_id, "")) for d, _ in flat}
+    records = [chunk_record(d, c, version(versions.get(d.doc_id, ""))) for d, c in flat]
+    chunk_ids = [c.chunk_id for _, c in flat]
     for (name, texts), target in zip(jobs, [*legs, SENTENCES]):
         vectors = _vectors(models[name], texts, config.embed_batch, counter)
         if target == SENTENCES:
             rows = [meta for meta, _ in sentences.values()]
             add_records(collections[SENTENCES], list(sentences), vectors, rows)
+        elif target == legs[0]:  # the first leg keeps the texts and full records
+            add_records(collections[target], chunk_ids, vectors, records, [c.text for _, c in flat])
         else:
-            records = [chunk_record(d, c, stamps[d.doc_id]) for d, c in flat]
-            texts_kept = [c.text for _, c in flat] if target == legs[0] else None
-            if texts_kept is None:  # another leg: only what its filters read
-                records = [{k: v for k, v in r.items() if leg_field(k)} for r in records]
-            add_records(
-                collections[target], [c.chunk_id for _, c in flat], vectors, records, texts_kept
-            )
+            add_records(collections[target], chunk_ids, vectors, [leg_record(r) for r in records])
     return counter.done
 
 
@@ -184,9 +182,10 @@ LEG_FIELDS = ("doc_id", "language", "publisher", "version", PUBLIC)
 WRITE_BATCH = 500
 
 
-def leg_field(key: str) -> bool:
-    """Whether a chunk field is kept on a leg other than the first."""
-    return key in LEG_FIELDS or key.startswith(PREFIX)
+def leg_record(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a chunk record kept on a leg other than the first: the fields its filters and
+    the live check read, access flags included."""
+    return {k: v for k, v in meta.items() if k in LEG_FIELDS or k.startswith(PREFIX)}
 
 
 def chunk_record(doc: Document, chunk: Chunk, stamp: str) -> dict[str, Any]:
