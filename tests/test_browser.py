@@ -164,7 +164,11 @@ def test_every_page_is_clean(server: str) -> None:
         page.get_by_text("Open a document").first.wait_for(timeout=60_000)
         _clean_page(page, "corpus")
         page.get_by_text("Evaluation", exact=True).first.click()
-        page.get_by_test_id("stSelectbox").nth(1).click()
-        page.get_by_role("option").first.click()
+        # The saved-report box by its own label: an index would pick the Corpus page's box while
+        # that page is still on screen, and its options vanish when the Evaluation page replaces it.
+        saved = page.get_by_test_id("stSelectbox").filter(has_text="load a saved report")
+        saved.wait_for(timeout=60_000)
+        saved.click()
+        page.get_by_role("option", name="four").click()
         page.get_by_text("Facts stated").first.wait_for(timeout=60_000)
         _clean_page(page, "evaluation")
