@@ -10,7 +10,7 @@ from assistant.evidence import Evidence
 from assistant.extract.verdict import decide
 from assistant.runtime import Runtime
 from assistant.service import ask
-from assistant.types import Answer, Passage
+from assistant.types import Answer, Citation, Passage
 from evals.metrics import verdict_of
 
 
@@ -387,3 +387,24 @@ def test_the_askers_language_version_is_the_translation_not_a_sentence_sharing_a
     assert asker_version(hosted, "cs", {"cs"}, pool) is hosted.ev
     assert asker_version(began, "cs", {"cs"}, pool) is zacal.ev
     assert asker_version(began, "en", {"cs"}, pool) is began.ev
+
+
+def test_sources_differ_only_when_a_document_does_not_also_say_the_shared_value() -> None:
+    """A document whose first shown sentence gives other years and whose second gives the founding
+    year agrees with the others; a document giving only another year is the difference."""
+    from assistant.extract.compose import conflict_line
+
+    def group(doc: str, text: str) -> tuple[list[Evidence], Citation]:
+        passage = Passage(f"{doc}#0", doc, text, text, 0, len(text), 1.0, language="en")
+        return [Evidence(text, text, 0, len(text), passage, 0)], passage.cite(1, 0, len(text))
+
+    about = group("about", "The declaration was adopted on 28 April 2009.")
+    periods = group("som", "The action periods ran 2012-2016 and 2017-2021.")
+    founded = group("som", "Ten years ago, in April 2009, ministers adopted it.")
+    pairs = [about, periods, founded]
+    assert conflict_line([g for g, _ in pairs], [c for _, c in pairs], "en", "date") == ""
+    other = group("memo", "The declaration was adopted in 2010.")
+    pairs = [about, periods, founded, other]
+    line = conflict_line([g for g, _ in pairs], [c for _, c in pairs], "en", "date")
+    assert line.startswith("The sources differ") and "2010" in line and "2009" in line
+    assert "2021" not in line

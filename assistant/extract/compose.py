@@ -6,6 +6,7 @@ decides, and a line naming both sources when two documents give different values
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from assistant import messages
 from assistant.evidence import Evidence, numbers, years
@@ -78,25 +79,33 @@ def _values(group: list[Evidence], slot: str) -> set[str]:
 
 def conflict_line(groups: list[list[Evidence]], leads: list[Citation], lang: str, slot: str) -> str:
     """'The sources differ: A (as of 2018) says 2021 [1]; B (as of 2021) says 2022 [2].' for the
-    groups from different documents that give different values."""
+    groups from different documents that give different values. A value more documents give than
+    any other is the one a document agrees with when it gives it among others."""
     if slot not in ("date", "count", "amount") or len(groups) < 2:
         return ""
-    by_doc: dict[str, tuple[set[str], Citation]] = {}
+    by_doc: dict[str, list[tuple[set[str], Citation]]] = {}
     for group, cit in zip(groups, leads):
-        values = _values(group, slot)
-        if values and cit.doc_id not in by_doc:
-            by_doc[cit.doc_id] = (values, cit)
-    if len(by_doc) < 2:
+        if values := _values(group, slot):
+            by_doc.setdefault(cit.doc_id, []).append((values, cit))
+    said = {doc: set().union(*(v for v, _ in shown)) for doc, shown in by_doc.items()}
+    if len(said) < 2:
         return ""
-    shared = set.intersection(*(v for v, _ in by_doc.values()))
-    distinct = [(v - shared, c) for v, c in by_doc.values() if v - shared]
-    if len(distinct) < 2:
+    ranked = Counter(v for values in said.values() for v in values).most_common(2)
+    if len(ranked) > 1 and ranked[0][1] > ranked[1][1]:  # one value most documents give
+        top = ranked[0][0]
+        said = {doc: {top} if top in v else v for doc, v in said.items()}
+    else:
+        shared = set.intersection(*said.values())
+        said = {doc: v - shared for doc, v in said.items() if v - shared}
+    if len({max(v) for v in said.values()}) < 2:
         return ""
-    items = [
-        messages.text("says", lang, doc=c.title, date=c.date or "?", value=sorted(v)[-1])
-        + f" [{c.n}]"
-        for v, c in distinct
-    ]
+    items = []
+    for doc, values in said.items():  # cited where the document gives the value it is said to give
+        cit = next(c for v, c in by_doc[doc] if max(values) in v)
+        items.append(
+            messages.text("says", lang, doc=cit.title, date=cit.date or "?", value=max(values))
+            + f" [{cit.n}]"
+        )
     return messages.text("conflict", lang, items="; ".join(items))
 
 
